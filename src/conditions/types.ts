@@ -1,0 +1,31 @@
+/**
+ * The one condition language of Argus (spec/patterns.md §7): json-rules-engine condition JSON
+ * plus `startsWith`, `endsWith`, `includes`, `matches`, compiled once into synchronous closures.
+ *
+ * `C` is the evaluation context the caller passes at run time: for rules, the facts of one
+ * decision; for pattern stages, the event under test and the partial match.
+ */
+export type Predicate<C = unknown> = (ctx: C) => boolean;
+export type Accessor<C = unknown> = (ctx: C) => unknown;
+
+/** A fact reference as written in a condition (`{"fact": "amount"}` or the `value: {"fact": …}` form). */
+export interface FactRef {
+  fact: string;
+  /** json-rules-engine `path` (JSONPath subset: `$.a.b`, `$.a[0]`, `$['a b']`), applied to the fact's value. */
+  path?: string;
+  /** json-rules-engine `params` (used by the `$stage` fact of iterative pattern conditions). */
+  params?: Record<string, unknown>;
+}
+
+export interface CompileOptions<C = unknown> {
+  /**
+   * Builds the accessor for a fact reference, once, at compile time. `at` is the field path of
+   * the reference, for error messages. Throw a `ConditionError` for an unknown fact.
+   * Default: `fact` is a dot path into the context object (`"device.id"`), then `path` applies.
+   */
+  fact?: (ref: FactRef, at: (string | number)[]) => Accessor<C>;
+  /** Path prefix for error messages (e.g. `["stages", 2, "where"]`). */
+  path?: (string | number)[];
+  /** File the condition came from, for error messages. */
+  file?: string;
+}
