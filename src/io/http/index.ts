@@ -1,0 +1,16 @@
+export { startHttpServer } from './startHttpServer.ts';
+export { argusRoutes, type ArgusRouteDeps, type BatchResult } from './argusRoutes.ts';
+export { Router, type RouteMatch } from './Router.ts';
+export { HttpError } from './HttpError.ts';
+export { readBody } from './readBody.ts';
+export { errorReply, errorStatus, type ErrorBody } from './errorReply.ts';
+export type {
+  HttpEngine,
+  HttpServer,
+  HttpServerOptions,
+  Logger,
+  Reply,
+  RequestContext,
+  RouteAccess,
+  RouteDefinition,
+} from './types.ts';
