@@ -1,0 +1,22 @@
+/**
+ * How a key's state is written to the backend. Encoding happens at flush time (once per batch,
+ * not once per change), decoding once per cold load.
+ */
+export interface StateCodec<S> {
+  encode(state: S): string;
+  decode(text: string): S;
+}
+
+/**
+ * JSON, the default. Measured against `v8.serialize` on a typical ~2 KB key state
+ * (bench/state.bench.ts): encode is on par and JSON decodes about twice as fast, so the binary
+ * codec is not worth a binary value encoding.
+ */
+export function jsonCodec<S>(): StateCodec<S> {
+  return JSON_CODEC as StateCodec<S>;
+}
+
+const JSON_CODEC: StateCodec<unknown> = {
+  encode: (state) => JSON.stringify(state),
+  decode: (text) => JSON.parse(text) as unknown,
+};
