@@ -21,7 +21,9 @@ export interface CompileOptions<C = unknown> {
   /**
    * Builds the accessor for a fact reference, once, at compile time. `at` is the field path of
    * the reference, for error messages. Throw a `ConditionError` for an unknown fact.
-   * Default: `fact` is a dot path into the context object (`"device.id"`), then `path` applies.
+   * Default: `fact` is a dot path into the context object (`"device.id"`, own properties only).
+   * The compiler applies `ref.path` to whatever the accessor returns (only to an object value, as
+   * json-rules-engine does), so an accessor must NOT apply `path` itself.
    */
   fact?: (ref: FactRef, at: (string | number)[]) => Accessor<C>;
   /** Path prefix for error messages (e.g. `["stages", 2, "where"]`). */
