@@ -17,7 +17,7 @@ export interface KeyedStateStoreOptions<S> {
   sync?: boolean;
   /** Cache bound: least-recently-used clean keys are evicted above it. Default 1,000,000. */
   maxCachedKeys?: number;
-  /** Records (and metadata) kept in memory after they were written, for `getRecord`. Default 100,000. */
+  /** Record and metadata writes (and deletes) kept in memory after they landed, for `getRecord`. Default 100,000. */
   maxCachedRecords?: number;
   /** First retry delay after a failed batch (doubling up to 1 s). Default 20 ms. */
   retryDelayMs?: number;
@@ -144,7 +144,7 @@ export class KeyedStateStore<S> {
   private inFlightWaiter: Waiter | undefined = undefined;
   private consecutiveFailures = 0;
   /** Records and metadata recently written (durable), for `getRecord`/`getMeta` without a read. */
-  private readonly recentWrites = new Map<string, string>();
+  private readonly recentWrites = new Map<string, string | null>();
 
   // --- reads ---
   private readKeys: string[] = [];
@@ -409,8 +409,8 @@ export class KeyedStateStore<S> {
     if (v !== undefined) return Promise.resolve(v === null ? undefined : v);
     v = this.inFlightWrites.get(key);
     if (v !== undefined) return Promise.resolve(v === null ? undefined : v);
-    const recent = this.recentWrites.get(key);
-    if (recent !== undefined) return Promise.resolve(recent);
+    v = this.recentWrites.get(key);
+    if (v !== undefined) return Promise.resolve(v === null ? undefined : v);
     const reading = this.valueReads.get(key);
     if (reading !== undefined) return reading.promise;
     if (this.closed) return Promise.reject(closedError());
@@ -580,10 +580,7 @@ export class KeyedStateStore<S> {
 
   private remember(key: string, value: string | null): void {
     if (this.maxCachedRecords <= 0) return;
-    if (value === null) {
-      this.recentWrites.delete(key);
-      return;
-    }
+    // Deletes are remembered too (null): this store is the only writer, so "absent" is known.
     this.recentWrites.delete(key);
     this.recentWrites.set(key, value);
     if (this.recentWrites.size > this.maxCachedRecords) {
