@@ -79,12 +79,12 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'patternsDir', flag: 'patterns', env: 'ARGUS_PATTERNS', kind: 'string', path: true, description: 'patterns directory' },
   { key: 'keyField', flag: 'key-field', env: 'ARGUS_KEY_FIELD', kind: 'string', description: 'event field that keys state (dot path)' },
   { key: 'apiKey', env: 'ARGUS_API_KEY', kind: 'string', description: 'required x-api-key header, when set' },
-  { key: 'adminKey', env: 'ARGUS_ADMIN_KEY', kind: 'string', description: 'x-admin-key for admin endpoints; unset: they are off' },
+  { key: 'adminKey', env: 'ARGUS_ADMIN_KEY', kind: 'string', description: 'x-admin-key of admin endpoints (off if unset)' },
   { key: 'durability', flag: 'durability', env: 'ARGUS_DURABILITY', kind: 'string', description: 'sync (fsync before answering) or process' },
   { key: 'groupCommitMs', flag: 'group-commit-ms', env: 'ARGUS_GROUP_COMMIT_MS', kind: 'int', description: 'group-commit window, ms' },
   { key: 'maxCachedKeys', flag: 'max-cached-keys', env: 'ARGUS_MAX_CACHED_KEYS', kind: 'int', description: 'key states kept in memory' },
   { key: 'logLevel', flag: 'log-level', env: 'ARGUS_LOG_LEVEL', kind: 'string', description: 'debug, info, warn, error or silent' },
-  { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', env: 'ARGUS_SHUTDOWN_TIMEOUT_MS', kind: 'int', description: 'grace period for in-flight requests on shutdown' },
+  { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', env: 'ARGUS_SHUTDOWN_TIMEOUT_MS', kind: 'int', description: 'grace period for in-flight requests, ms' },
   { key: 'keepAliveTimeoutMs', flag: 'keep-alive-timeout-ms', env: 'ARGUS_KEEP_ALIVE_TIMEOUT_MS', kind: 'int', description: 'idle keep-alive connection timeout' },
 ];
 

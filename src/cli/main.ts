@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import type { Output } from './logger.ts';
+import { serveCommand } from './serveCommand.ts';
+
+type MatchCommand = (argv: string[], io: Output) => Promise<number>;
+
+export const USAGE = `Usage: argus <command> [options]
+
+Commands:
+  serve    run the decision API over HTTP (argus serve --help)
+  match    run patterns over a JSONL file of events and print the matches (argus match --help)
+
+Options:
+  -h, --help       this help
+  -v, --version    print the version
+`;
+
+const processOutput: Output = {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+};
+
+/** The `argus` command (bin/argus.js). Returns the exit code: 0 ok, 1 failure, 2 usage or configuration error. */
+export async function main(argv: string[], io: Output = processOutput): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serveCommand(rest, io);
+    case 'match': {
+      const match = await loadMatchCommand();
+      if (match === undefined) {
+        io.stderr('argus: the match command is not available in this build (src/cli/matchCommand.ts is missing)\n');
+        return 1;
+      }
+      return match(rest, io);
+    }
+    case '-h':
+    case '--help':
+    case 'help':
+      io.stdout(USAGE);
+      return 0;
+    case '-v':
+    case '--version':
+      io.stdout(`${version()}\n`);
+      return 0;
+    case undefined:
+      io.stderr(USAGE);
+      return 2;
+    default:
+      io.stderr(`argus: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function loadMatchCommand(): Promise<MatchCommand | undefined> {
+  // Loaded on use: `serve` does not pay for the CEP command line.
+  const specifier = './matchCommand.ts';
+  let mod: { matchCommand?: MatchCommand };
+  try {
+    mod = (await import(specifier)) as { matchCommand?: MatchCommand };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('matchCommand')) return undefined;
+    throw err;
+  }
+  return mod.matchCommand;
+}
