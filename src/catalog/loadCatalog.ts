@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { ArgusError, ValidationError } from '../errors.ts';
+import { isRuleFile, loadRuleDocuments, POLICY_FILE, type RuleDocument } from '../rules/index.ts';
+import { Catalog, type CatalogFile } from './Catalog.ts';
+import { locateError, parseJsonDocument } from './jsonSource.ts';
+
+export interface CatalogSources {
+  rulesDir: string;
+  patternsDir: string;
+}
+
+/** A catalog that did not load: every file error, each with its file, line and field path. */
+export class CatalogLoadError extends ArgusError {
+  constructor(readonly errors: ValidationError[]) {
+    super(`catalog not loaded: ${errors.map((e) => e.message).join('\n')}`, { code: 'CATALOG_INVALID' });
+  }
+}
+
+async function listJson(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names.filter((n) => n.endsWith('.json')).sort();
+}
+
+function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+/**
+ * Reads, validates and compiles the whole catalog. All or nothing: any invalid file makes it
+ * throw a `CatalogLoadError` listing every problem; nothing half-loaded is ever returned. The
+ * version is a hash of every file's name and content, so the same files give the same version
+ * (replays are reproducible).
+ */
+export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
+  const errors: ValidationError[] = [];
+  const files: CatalogFile[] = [];
+  const docs: RuleDocument[] = [];
+  const texts = new Map<string, string>();
+  const display = (path: string): string => {
+    const rel = relative(process.cwd(), path);
+    return rel === '' || rel.startsWith('..') ? path : rel;
+  };
+
+  for (const name of await listJson(sources.rulesDir)) {
+    const path = join(sources.rulesDir, name);
+    const file = display(path);
+    const text = await readFile(path, 'utf8');
+    texts.set(file, text);
+    const kind = name === POLICY_FILE ? 'policy' : isRuleFile(name) ? 'rule' : 'features';
+    files.push({ file, kind, hash: hashOf(text) });
+    if (kind === 'features') continue; // history features load with their own issue
+    try {
+      docs.push({ file, json: parseJsonDocument(text, file, kind) });
+    } catch (err) {
+      if (err instanceof ValidationError) errors.push(err);
+      else throw err;
+    }
+  }
+
+  let catalog: Catalog | undefined;
+  if (errors.length === 0) {
+    try {
+      const { rules, policy } = loadRuleDocuments(docs);
+      const version = `c${hashOf(files.map((f) => `${f.file}\u0000${f.hash}`).join('\n'))}`;
+      catalog = new Catalog(version, rules, policy, files);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const text = err.file !== undefined ? texts.get(err.file) : undefined;
+      errors.push(text !== undefined && err.file !== undefined ? locateError(err, text, err.file) : err);
+    }
+  }
+  if (errors.length > 0 || catalog === undefined) throw new CatalogLoadError(errors);
+  return catalog;
+}

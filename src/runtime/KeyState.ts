@@ -1,0 +1,97 @@
+import type { Outcome } from './types.ts';
+
+/** One recent event of a key, as `GET /v1/keys/:key` shows it. */
+export interface RecentEvent {
+  id: string;
+  type: string;
+  time: number;
+  decision?: Outcome;
+  score?: number;
+}
+
+/**
+ * Everything Argus holds for one key. Mutated in place by the runtime (one key is processed
+ * serially), written back to the state store by group commit.
+ */
+export interface KeyState {
+  eventCount: number;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  /** Decisions by outcome: allow, review, deny. */
+  decisions: [number, number, number];
+  /** The most recent events, newest last (bounded by `recentLimit`). */
+  recent: RecentEvent[];
+  /**
+   * Event ids decided for this key, with their event time, oldest first: the idempotency
+   * window. Bounded by count and by event time (see `EngineLimits`).
+   */
+  ids: Map<string, number>;
+  /** Per-pattern CEP state (opaque, JSON-safe), keyed by pattern id. */
+  cep: Record<string, unknown> | undefined;
+  /** History-feature state (opaque, JSON-safe). */
+  features: unknown;
+}
+
+export const OUTCOME_INDEX: Record<Outcome, 0 | 1 | 2> = { allow: 0, review: 1, deny: 2 };
+
+export function newKeyState(): KeyState {
+  return {
+    eventCount: 0,
+    firstSeen: null,
+    lastSeen: null,
+    decisions: [0, 0, 0],
+    recent: [],
+    ids: new Map(),
+    cep: undefined,
+    features: undefined,
+  };
+}
+
+interface EncodedKeyState {
+  v: 1;
+  n: number;
+  f: number | null;
+  l: number | null;
+  d: [number, number, number];
+  r: RecentEvent[];
+  /** ids and times, flattened: [id0, t0, id1, t1, …] */
+  i: (string | number)[];
+  c?: Record<string, unknown>;
+  x?: unknown;
+}
+
+/** The codec of key state in the store: compact JSON, versioned. */
+export const keyStateCodec = {
+  encode(state: KeyState): string {
+    const ids: (string | number)[] = [];
+    for (const [id, time] of state.ids) ids.push(id, time);
+    const doc: EncodedKeyState = {
+      v: 1,
+      n: state.eventCount,
+      f: state.firstSeen,
+      l: state.lastSeen,
+      d: state.decisions,
+      r: state.recent,
+      i: ids,
+    };
+    if (state.cep !== undefined) doc.c = state.cep;
+    if (state.features !== undefined) doc.x = state.features;
+    return JSON.stringify(doc);
+  },
+  decode(text: string): KeyState {
+    const doc = JSON.parse(text) as EncodedKeyState;
+    if (doc.v !== 1) throw new Error(`unknown key state version ${String(doc.v)}`);
+    const ids = new Map<string, number>();
+    for (let j = 0; j + 1 < doc.i.length; j += 2) ids.set(doc.i[j] as string, doc.i[j + 1] as number);
+    return {
+      eventCount: doc.n,
+      firstSeen: doc.f,
+      lastSeen: doc.l,
+      decisions: doc.d,
+      recent: doc.r,
+      ids,
+      cep: doc.c,
+      features: doc.x,
+    };
+  },
+};
