@@ -1,0 +1,88 @@
+import { ArgusError } from '../errors.ts';
+import type { ArgusEvent } from '../events/ArgusEvent.ts';
+import { CState } from './processEvent.ts';
+import { Entry, Node } from './sharedBuffer.ts';
+import type { BufferEntry, BufferNode, ComputationState, KeyState } from './types.ts';
+
+/**
+ * JSON form of a key's matcher state: the shared buffer written once (each event once, each
+ * node once, back pointers as indices), then the partial matches pointing into it. It refers to
+ * NFA states by id, so it is only valid for the compiled pattern it came from (the catalog drops
+ * partial matches of a changed pattern).
+ */
+export interface EncodedKeyState {
+  v: 1;
+  seq: number;
+  /** [id, type, time, key, data, seq] */
+  events: [string, string, number, string, Record<string, unknown>, number][];
+  /** [event index, stage, previous node index or -1] — a node always after its predecessor. */
+  nodes: [number, number, number][];
+  /** [state, node index, startTime, startSeq, prevTime, deadline (null: none)] */
+  partials: EncodedPartial[];
+  held: EncodedPartial[];
+}
+type EncodedPartial = [number, number, number, number, number, number | null];
+
+export function encodeState(state: KeyState | undefined): EncodedKeyState | null {
+  if (state === undefined) return null;
+  const entryIndex = new Map<BufferEntry, number>();
+  const nodeIndex = new Map<BufferNode, number>();
+  const events: EncodedKeyState['events'] = [];
+  const nodes: EncodedKeyState['nodes'] = [];
+  const chain: BufferNode[] = [];
+  const nodeOf = (node: BufferNode): number => {
+    chain.length = 0;
+    for (let n: BufferNode | null = node; n !== null && !nodeIndex.has(n); n = n.prev) chain.push(n);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const n = chain[i]!;
+      let e = entryIndex.get(n.entry);
+      if (e === undefined) {
+        const ev = n.entry.event;
+        e = events.length;
+        events.push([ev.id, ev.type, ev.time, ev.key, ev.data as Record<string, unknown>, n.entry.seq]);
+        entryIndex.set(n.entry, e);
+      }
+      nodeIndex.set(n, nodes.length);
+      nodes.push([e, n.stage, n.prev === null ? -1 : nodeIndex.get(n.prev)!]);
+    }
+    return nodeIndex.get(node)!;
+  };
+  const partial = (cs: ComputationState): EncodedPartial => [
+    cs.state,
+    nodeOf(cs.node),
+    cs.startTime,
+    cs.startSeq,
+    cs.prevTime,
+    cs.deadline === Infinity ? null : cs.deadline,
+  ];
+  const partials = state.partials.map(partial);
+  const held = (state.held ?? []).map(partial);
+  return { v: 1, seq: state.seq, events, nodes, partials, held };
+}
+
+/** Rebuilds a key's state from `encodeState`'s output (reference counts included). */
+export function decodeState(json: unknown): KeyState | undefined {
+  if (json === null || json === undefined) return undefined;
+  const enc = json as EncodedKeyState;
+  if (typeof enc !== 'object' || enc.v !== 1 || !Array.isArray(enc.nodes) || !Array.isArray(enc.partials)) {
+    throw new ArgusError('cannot decode CEP key state: unknown format', { code: 'CEP_STATE_FORMAT' });
+  }
+  const st: KeyState = { partials: [], held: null, seq: enc.seq, buffered: 0 };
+  const entries = enc.events.map(([id, type, time, key, data, seq]) => new Entry({ id, type, time, key, data } as ArgusEvent, seq));
+  const nodes: Node[] = [];
+  for (const [e, stage, prev] of enc.nodes) {
+    const entry = entries[e]!;
+    if (entry.refs++ === 0) st.buffered++;
+    const p = prev < 0 ? null : nodes[prev]!;
+    if (p !== null) p.refs++;
+    nodes.push(new Node(entry, stage, p));
+  }
+  const partial = ([s, n, startTime, startSeq, prevTime, deadline]: EncodedPartial): CState => {
+    const node = nodes[n]!;
+    node.refs++;
+    return new CState(s, node, startTime, startSeq, prevTime, deadline === null ? Infinity : deadline);
+  };
+  st.partials = enc.partials.map(partial);
+  if (enc.held.length > 0) st.held = enc.held.map(partial);
+  return st;
+}
