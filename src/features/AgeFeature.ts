@@ -1,0 +1,57 @@
+import type { ArgusEvent } from '../events/ArgusEvent.ts';
+import { decodeTime, encodeTime, isRecord, stateError, type Feature, type Path } from './Feature.ts';
+import type { FeatureDescription, FeatureKind, FeatureOutput } from './types.ts';
+
+export class AgeSlot {
+  /** Earliest time of a matching event (Infinity: none yet). */
+  first = Infinity;
+}
+
+/** `age`: ms since the key's earliest matching event with `t' ≤ t`. One number per key; always exact. */
+export class AgeFeature implements Feature<AgeSlot> {
+  constructor(
+    readonly name: string,
+    readonly kind: FeatureKind,
+    readonly hash: string,
+    readonly group: number,
+  ) {}
+
+  create(): AgeSlot {
+    return new AgeSlot();
+  }
+
+  evaluate(s: AgeSlot, event: ArgusEvent, out: FeatureOutput): boolean {
+    const t = event.time;
+    out[this.name] = s.first <= t ? t - s.first : null;
+    return true;
+  }
+
+  update(s: AgeSlot, event: ArgusEvent, matched: boolean): void {
+    if (matched && event.time < s.first) s.first = event.time;
+  }
+
+  expire(): void {}
+
+  describe(s: AgeSlot, time: number): FeatureDescription {
+    return { kind: this.kind, value: s.first <= time ? time - s.first : null, exact: true, entries: s.first === Infinity ? 0 : 1, dropped: 0 };
+  }
+
+  entries(s: AgeSlot): number {
+    return s.first === Infinity ? 0 : 1;
+  }
+
+  isEmpty(s: AgeSlot): boolean {
+    return s.first === Infinity;
+  }
+
+  encode(s: AgeSlot): unknown {
+    return { f: encodeTime(s.first) };
+  }
+
+  decode(json: unknown, at: Path): AgeSlot {
+    if (!isRecord(json)) throw stateError(at, 'must be an object');
+    const s = new AgeSlot();
+    s.first = decodeTime(json.f, Infinity, [...at, 'f']);
+    return s;
+  }
+}

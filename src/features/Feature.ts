@@ -1,0 +1,93 @@
+import type { ArgusEvent } from '../events/ArgusEvent.ts';
+import { ValidationError } from '../errors.ts';
+import type { FeatureDescription, FeatureKind, FeatureOutput, FieldValue } from './types.ts';
+
+export type Path = (string | number)[];
+
+/**
+ * A compiled feature: holds no per-key data. Its per-key slot (`S`) comes in and is updated in
+ * place, as FlinkCEP's NFA takes its state. Implementations: WindowFeature, LatestFeature,
+ * SeenFeature, AgeFeature.
+ */
+export interface Feature<S = unknown> {
+  readonly name: string;
+  readonly kind: FeatureKind;
+  /** Definition hash: the state of a feature is kept across reloads while this is unchanged. */
+  readonly hash: string;
+  /** Index of the (event types, filter) group whose match result `update` receives. */
+  readonly group: number;
+  create(): S;
+  /** Writes the value for `event` from the prior history; returns false if it may be approximate. */
+  evaluate(slot: S, event: ArgusEvent, out: FeatureOutput): boolean;
+  /** Adds `event` to the history (`matched`: it passed the event-type and filter test). */
+  update(slot: S, event: ArgusEvent, matched: boolean): void;
+  /** Event time has reached `time`: drop what no window needs any more. */
+  expire(slot: S, time: number): void;
+  describe(slot: S, time: number): FeatureDescription;
+  /** Entries held (for size accounting; 0 = nothing but counters). */
+  entries(slot: S): number;
+  /** True when the slot holds nothing that can change a future value. */
+  isEmpty(slot: S): boolean;
+  encode(slot: S): unknown;
+  /** Rebuilds a slot from `encode`'s output; throws ValidationError on malformed input. */
+  decode(json: unknown, at: Path): S;
+}
+
+/** A field value features remember: strings, finite numbers (−0 as 0), booleans; else undefined. */
+export function primitiveOf(v: unknown): FieldValue | undefined {
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number' && v - v === 0) return v + 0;
+  return undefined;
+}
+
+/** A finite number (−0 as 0), else undefined. */
+export function numberOf(v: unknown): number | undefined {
+  return typeof v === 'number' && v - v === 0 ? v + 0 : undefined;
+}
+
+/** `-Infinity`/`Infinity` are not JSON: they encode as null. */
+export function encodeTime(t: number): number | null {
+  return t === Infinity || t === -Infinity ? null : t;
+}
+
+export function stateError(at: Path, message: string): ValidationError {
+  return new ValidationError('feature state', [{ path: at, message }]);
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A finite number, or null for the given infinity. */
+export function decodeTime(v: unknown, ifNull: number, at: Path): number {
+  if (v === null || v === undefined) return ifNull;
+  if (typeof v !== 'number' || v - v !== 0) throw stateError(at, 'must be a finite number or null');
+  return v;
+}
+
+export function decodeCount(v: unknown, at: Path): number {
+  if (v === undefined) return 0;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw stateError(at, 'must be a non-negative integer');
+  return v;
+}
+
+/** An ascending array of finite numbers. */
+export function decodeTimes(v: unknown, at: Path): number[] {
+  if (!Array.isArray(v)) throw stateError(at, 'must be an array of times');
+  let prev = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    const t = v[i];
+    if (typeof t !== 'number' || t - t !== 0 || t < prev) throw stateError([...at, i], 'must be finite and not before the previous time');
+    prev = t;
+  }
+  return v.slice() as number[];
+}
+
+export function decodeValues(v: unknown, n: number, numeric: boolean, at: Path): FieldValue[] {
+  if (!Array.isArray(v) || v.length !== n) throw stateError(at, `must be an array of ${n} values`);
+  for (let i = 0; i < n; i++) {
+    const x = numeric ? numberOf(v[i]) : primitiveOf(v[i]);
+    if (x === undefined) throw stateError([...at, i], numeric ? 'must be a finite number' : 'must be a string, number or boolean');
+  }
+  return v.slice() as FieldValue[];
+}

@@ -1,0 +1,106 @@
+import type { ArgusEvent } from '../events/ArgusEvent.ts';
+import type { Getter } from '../events/path.ts';
+import { decodeCount, isRecord, primitiveOf, stateError, type Feature, type Path } from './Feature.ts';
+import type { FeatureDescription, FeatureKind, FeatureOutput, FieldValue } from './types.ts';
+
+export class SeenSlot {
+  /** Value → earliest event time it was seen at; ordered by last sighting (processing order). */
+  readonly seen = new Map<FieldValue, number>();
+  /** Values forgotten because the cap was hit. */
+  dropped = 0;
+}
+
+/**
+ * `seen` without a window: has the current event's value of `field` been seen in a prior
+ * matching event of the key with `t' ≤ t`? Remembers each value with the earliest time it was
+ * seen, so it is exact for out-of-order events at any lateness. At the cap, the value least
+ * recently seen (in processing order) is forgotten; from then on a `false` may be wrong (it is
+ * reported as approximate), a `true` never is.
+ */
+export class SeenFeature implements Feature<SeenSlot> {
+  constructor(
+    readonly name: string,
+    readonly kind: FeatureKind,
+    readonly hash: string,
+    readonly group: number,
+    private readonly cap: number,
+    private readonly get: Getter,
+  ) {}
+
+  create(): SeenSlot {
+    return new SeenSlot();
+  }
+
+  evaluate(s: SeenSlot, event: ArgusEvent, out: FeatureOutput): boolean {
+    const x = primitiveOf(this.get(event.data));
+    if (x === undefined) {
+      out[this.name] = null;
+      return true;
+    }
+    const first = s.seen.get(x);
+    if (first !== undefined && first <= event.time) {
+      out[this.name] = true;
+      return true;
+    }
+    out[this.name] = false;
+    return s.dropped === 0;
+  }
+
+  update(s: SeenSlot, event: ArgusEvent, matched: boolean): void {
+    if (!matched) return;
+    const x = primitiveOf(this.get(event.data));
+    if (x === undefined) return;
+    const u = event.time;
+    const seen = s.seen;
+    const first = seen.get(x);
+    if (first === undefined) {
+      seen.set(x, u);
+      if (seen.size > this.cap) {
+        seen.delete(seen.keys().next().value!);
+        s.dropped++;
+      }
+    } else {
+      seen.delete(x); // move to the end: most recently seen
+      seen.set(x, first < u ? first : u);
+    }
+  }
+
+  expire(): void {}
+
+  describe(s: SeenSlot, time: number): FeatureDescription {
+    let n = 0;
+    for (const t of s.seen.values()) if (t <= time) n++;
+    return { kind: this.kind, value: n, exact: s.dropped === 0, entries: s.seen.size, dropped: s.dropped };
+  }
+
+  entries(s: SeenSlot): number {
+    return s.seen.size;
+  }
+
+  isEmpty(s: SeenSlot): boolean {
+    return s.seen.size === 0;
+  }
+
+  encode(s: SeenSlot): unknown {
+    const m: (FieldValue | number)[] = [];
+    for (const [v, t] of s.seen) m.push(v, t);
+    return s.dropped > 0 ? { m, n: s.dropped } : { m };
+  }
+
+  decode(json: unknown, at: Path): SeenSlot {
+    if (!isRecord(json) || !Array.isArray(json.m) || json.m.length % 2 !== 0) {
+      throw stateError(at, 'must be an object with "m": [value, time, …]');
+    }
+    const s = new SeenSlot();
+    s.dropped = decodeCount(json.n, [...at, 'n']);
+    const m = json.m;
+    for (let i = 0; i < m.length; i += 2) {
+      const v = primitiveOf(m[i]);
+      const t = m[i + 1];
+      if (v === undefined) throw stateError([...at, 'm', i], 'must be a string, number or boolean');
+      if (typeof t !== 'number' || t - t !== 0) throw stateError([...at, 'm', i + 1], 'must be a finite time');
+      s.seen.set(v, t);
+    }
+    return s;
+  }
+}
