@@ -357,8 +357,11 @@ class NfaCompiler {
   }
 
   private isPatternOptional(p: PNode): boolean {
-    if (this.headOfGroup(p)) return this.isCurrentGroupFirstOfLoop() && this.currentGroup!.optional;
     return p.optional;
+  }
+
+  private isHeadOfOptionalGroup(p: PNode): boolean {
+    return this.headOfGroup(p) && this.isCurrentGroupFirstOfLoop() && this.currentGroup!.optional;
   }
 
   private createSingletonState(sink: NState, proceedState: NState | null, take: Cond, ignore: Cond | null, isOptional: boolean): NState {
@@ -368,7 +371,7 @@ class NfaCompiler {
     const s = this.copyWithoutTransitiveNots(sink);
     this.add(single, TAKE, s, take);
     const proceedCond = this.getTrueFunction();
-    if (isOptional && !this.headOfGroup(cur) && proceedState !== null) {
+    if (isOptional && proceedState !== null) {
       if (cur.greedy) {
         const until = cur.until;
         if (until !== null) this.add(single, PROCEED, this.originalStateMap.get(proceedState) ?? proceedState, and(proceedCond, until));
@@ -379,7 +382,7 @@ class NfaCompiler {
     }
     if (ignore !== null) {
       let ignoreState: NState;
-      if (isOptional) {
+      if (isOptional || this.isHeadOfOptionalGroup(cur)) {
         ignoreState = this.stateFor(cur);
         this.add(ignoreState, TAKE, s, take);
         this.add(ignoreState, IGNORE, ignoreState, ignore);

@@ -236,14 +236,14 @@ export function advanceTime(p: CompiledPattern, state: KeyState | undefined, tim
   if (state === undefined) return undefined;
   const partials = state.partials;
   let any = time === Infinity;
-  for (let i = 0; i < partials.length && !any; i++) if (partials[i]!.deadline <= time) any = true;
+  for (let i = 0; i < partials.length && !any; i++) if (partials[i]!.deadline <= time) any = true; // (Infinity only when time is)
   if (!any) return state;
   potential.length = 0;
   expired.length = 0;
   let n = 0;
   for (let i = 0; i < partials.length; i++) {
     const cs = partials[i] as CState;
-    if (cs.deadline <= time) {
+    if (cs.deadline <= time && cs.deadline !== Infinity) {
       if (p.states[cs.state]!.kind === PENDING) potential.push(cs);
       else if (p.timeouts) expired.push(cs);
       else releaseNode(state, cs.node);
