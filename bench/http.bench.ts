@@ -52,9 +52,14 @@ interface RunResult {
 }
 
 const COUNTRIES = ['US', 'US', 'US', 'GB', 'DE', 'FR', 'BR', 'NG', 'IN', 'CA'];
-const MERCHANTS = ['grocery', 'fuel', 'electronics', 'travel', 'gaming', 'gift_cards', 'restaurants', 'crypto'];
+const MCCS = ['5411', '5541', '5732', '4511', '7995', '5999', '5812', '6051'];
+const CHANNELS = ['ecommerce', 'ecommerce', 'pos', 'moto'];
+const DOMAINS = ['gmail.com', 'yahoo.com', 'outlook.com', 'example.org', 'mailinator.com'];
 
-/** A transaction for one of `keys` users; the spread is skewed (a few users are very active), ids are unique. */
+/**
+ * Card transactions with the fields the sample rules read, for one of `keys` users. The spread
+ * is skewed (a few users are very active); event ids are unique.
+ */
 function makeEventFactory(keys: number, runId: string): () => string {
   let seq = 0;
   let time = Date.UTC(2026, 0, 1);
@@ -63,7 +68,8 @@ function makeEventFactory(keys: number, runId: string): () => string {
     time += 7;
     const r = Math.random();
     const user = Math.floor(keys * r * r); // quadratic skew: ~30% of traffic on the first 10% of users
-    const amount = Math.random() < 0.02 ? 2000 + Math.floor(Math.random() * 8000) : Math.round(Math.random() * 20000) / 100;
+    const country = COUNTRIES[user % COUNTRIES.length]!;
+    const amount = Math.random() < 0.02 ? 2000 + Math.floor(Math.random() * 12000) : Math.round(Math.random() * 20000) / 100;
     return JSON.stringify({
       id: `${runId}-${seq}`,
       type: 'transaction',
@@ -71,11 +77,17 @@ function makeEventFactory(keys: number, runId: string): () => string {
       userId: `user-${user}`,
       amount,
       currency: 'USD',
-      merchantCategory: MERCHANTS[seq % MERCHANTS.length],
-      country: COUNTRIES[user % COUNTRIES.length],
-      cardId: `card-${user}-${user % 3}`,
-      deviceId: `dev-${user}`,
-      ip: `10.${user % 256}.${(user >> 8) % 256}.${seq % 256}`,
+      channel: CHANNELS[seq % CHANNELS.length],
+      cardPresent: seq % 4 === 2,
+      accountAgeDays: user % 400,
+      email: `user${user}@${DOMAINS[user % DOMAINS.length]}`,
+      billing: { country },
+      ip: { address: `10.${user % 256}.${(user >> 8) % 256}.${seq % 256}`, country: seq % 17 === 0 ? 'RU' : country },
+      card: { bin: String(400000 + (user % 5000)), country, funding: user % 9 === 0 ? 'prepaid' : 'credit', last4: String(1000 + (user % 9000)) },
+      checks: { avs: seq % 50 === 0 ? 'fail' : 'pass', cvc: 'pass', threeDSecure: 'authenticated' },
+      customer: { chargebacks: user % 97 === 0 ? 1 : 0, priorPayments: user % 60 },
+      merchant: { id: `m-${seq % 200}`, mcc: MCCS[seq % MCCS.length] },
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
     });
   };
 }

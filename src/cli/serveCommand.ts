@@ -1,6 +1,7 @@
 import { ConfigError, ValidationError } from '../errors.ts';
 import { startHttpServer } from '../io/http/startHttpServer.ts';
 import type { HttpEngine, HttpServer } from '../io/http/types.ts';
+import { createEngine } from '../runtime/createEngine.ts';
 import { MetricsRegistry } from '../runtime/metrics.ts';
 import { SETTINGS, loadConfig, type ArgusConfig } from './config.ts';
 import { createLogger, type Output } from './logger.ts';
@@ -20,7 +21,7 @@ export interface ServeEngineConfig {
 export type CreateEngine = (config: ServeEngineConfig) => Promise<HttpEngine>;
 
 export interface ServeOptions {
-  /** Default: `createEngine` from src/runtime/createEngine.ts. */
+  /** Default: `createEngine` from src/runtime/createEngine.ts (tests pass their own). */
   createEngine?: CreateEngine;
   /** Stops the server when aborted (tests); SIGINT and SIGTERM always do. */
   signal?: AbortSignal;
@@ -68,7 +69,7 @@ export async function serveCommand(argv: string[], io: Output, options: ServeOpt
   const metrics = new MetricsRegistry();
   let engine: HttpEngine;
   try {
-    const create = options.createEngine ?? (await loadCreateEngine());
+    const create: CreateEngine = options.createEngine ?? createEngine;
     engine = await create({
       dataDir: config.dataDir,
       rulesDir: config.rulesDir,
@@ -158,12 +159,4 @@ function catalogCounts(engine: HttpEngine): Record<string, number> {
     if (n !== undefined) out[name] = n;
   }
   return out;
-}
-
-async function loadCreateEngine(): Promise<CreateEngine> {
-  // Resolved at run time so that the CLI runs (--help, match) while the runtime is being written.
-  const specifier = '../runtime/createEngine.ts';
-  const mod = (await import(specifier)) as { createEngine?: CreateEngine };
-  if (typeof mod.createEngine !== 'function') throw new Error('src/runtime/createEngine.ts does not export createEngine');
-  return mod.createEngine;
 }
