@@ -5,7 +5,7 @@
  * under a realistic load. Each server under test runs in a child process, so the load
  * generator does not share its event loop.
  *
- *   node --import tsx bench/http.bench.ts [--duration 10] [--connections 10]
+ *   node --import tsx bench/http.bench.ts [--duration 10] [--connections 10] [--durability sync|process]
  *
  * Targets (brief): Argus ≥ 50% of bare req/s; p99 ≤ 5 ms at half that load.
  */
@@ -39,6 +39,8 @@ interface Settings {
   warmup: number;
   connections: number;
   keys: number;
+  /** Durability of the LevelDB runs (`sync`, the serve default, or `process`). */
+  durability: string;
 }
 
 interface RunResult {
@@ -186,6 +188,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '10' },
       keys: { type: 'string', default: '10000' },
+      durability: { type: 'string', default: 'sync' },
     },
     strict: false,
   });
@@ -194,6 +197,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     warmup: Number(values.warmup),
     connections: Number(values.connections),
     keys: Number(values.keys),
+    durability: String(values.durability),
   };
   console.log(
     `http bench: autocannon, ${settings.connections} connections, pipelining 1, ${settings.duration} s per run (+${settings.warmup} s warm-up), ${settings.keys} keys, unique event ids`,
@@ -210,24 +214,41 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   console.log(`bare node:http          ${fmt(bareResult)}`);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'argus-http-bench-'));
-  const argus = await startChild('argus', ['--data-dir', dataDir, '--rules', join(ROOT, 'rules'), '--patterns', join(ROOT, 'patterns')]);
+  const catalogArgs = ['--rules', join(ROOT, 'rules'), '--patterns', join(ROOT, 'patterns')];
   try {
-    await load(argus.url, settings, settings.warmup, 'argus-warm');
-    const b0 = await serverBuckets(argus.url);
-    const full = await load(argus.url, settings, settings.duration, 'argus');
-    const b1 = await serverBuckets(argus.url);
-    console.log(`argus /v1/decisions     ${fmt(full)}`);
-    console.log(`  server-side p50 ${quantile(b0, b1, 0.5).toFixed(3)} ms, p99 ${quantile(b0, b1, 0.99).toFixed(3)} ms`);
-    const ratio = full.rps / bareResult.rps;
-    console.log(`ratio argus / bare: ${(ratio * 100).toFixed(1)}% (target ≥ 50%)`);
+    // The same engine with its state in memory: what the HTTP layer and evaluation cost without disk.
+    const memory = await startChild('argus', ['--data-dir', ':memory:', ...catalogArgs]);
+    try {
+      await load(memory.url, settings, settings.warmup, 'mem-warm');
+      const b0 = await serverBuckets(memory.url);
+      const r = await load(memory.url, settings, settings.duration, 'mem');
+      const b1 = await serverBuckets(memory.url);
+      console.log(`argus, state in memory  ${fmt(r)}`);
+      console.log(`  server-side p50 ${quantile(b0, b1, 0.5).toFixed(3)} ms, p99 ${quantile(b0, b1, 0.99).toFixed(3)} ms; ratio to bare ${((r.rps / bareResult.rps) * 100).toFixed(1)}%`);
+    } finally {
+      await stopChild(memory.child);
+    }
 
-    const rate = Math.max(1, Math.floor(bareResult.rps / 2));
-    const half = await load(argus.url, settings, settings.duration, 'argus-half', rate);
-    const b2 = await serverBuckets(argus.url);
-    console.log(`argus at ${rate} req/s (half of bare)  ${fmt(half)}`);
-    console.log(`  server-side p50 ${quantile(b1, b2, 0.5).toFixed(3)} ms, p99 ${quantile(b1, b2, 0.99).toFixed(3)} ms (target p99 ≤ 5 ms)`);
+    const argus = await startChild('argus', ['--data-dir', dataDir, '--durability', settings.durability, ...catalogArgs]);
+    try {
+      await load(argus.url, settings, settings.warmup, 'argus-warm');
+      const b0 = await serverBuckets(argus.url);
+      const full = await load(argus.url, settings, settings.duration, 'argus');
+      const b1 = await serverBuckets(argus.url);
+      console.log(`argus, LevelDB ${settings.durability.padEnd(8)} ${fmt(full)}`);
+      console.log(`  server-side p50 ${quantile(b0, b1, 0.5).toFixed(3)} ms, p99 ${quantile(b0, b1, 0.99).toFixed(3)} ms`);
+      const ratio = full.rps / bareResult.rps;
+      console.log(`ratio argus (LevelDB) / bare: ${(ratio * 100).toFixed(1)}% (target ≥ 50%)`);
+
+      const rate = Math.max(1, Math.floor(bareResult.rps / 2));
+      const half = await load(argus.url, settings, settings.duration, 'argus-half', rate);
+      const b2 = await serverBuckets(argus.url);
+      console.log(`argus, LevelDB, offered ${rate} req/s (half of bare): ${fmt(half)}`);
+      console.log(`  server-side p50 ${quantile(b1, b2, 0.5).toFixed(3)} ms, p99 ${quantile(b1, b2, 0.99).toFixed(3)} ms (target p99 ≤ 5 ms)`);
+    } finally {
+      await stopChild(argus.child);
+    }
   } finally {
-    await stopChild(argus.child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

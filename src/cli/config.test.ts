@@ -85,6 +85,7 @@ describe('loadConfig', () => {
       maxCachedKeys: 10,
     });
     expect(configError(() => loadConfig({ argv: ['--api-key', 'x'], env: {}, cwd })).message).toMatch(/unknown flag --api-key/);
+    expect(loadConfig({ argv: ['--data-dir', ':memory:'], env: {}, cwd }).config.dataDir).toBe(':memory:');
   });
 
   it('reads the file named by --config or ARGUS_CONFIG, resolving its paths from its own directory', () => {

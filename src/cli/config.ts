@@ -74,7 +74,7 @@ interface Setting {
 export const SETTINGS: readonly Setting[] = [
   { key: 'port', flag: 'port', env: 'ARGUS_PORT', kind: 'int', description: 'HTTP port (0: any free port)' },
   { key: 'host', flag: 'host', env: 'ARGUS_HOST', kind: 'string', description: 'interface to listen on' },
-  { key: 'dataDir', flag: 'data-dir', env: 'ARGUS_DATA_DIR', kind: 'string', path: true, description: 'LevelDB state directory' },
+  { key: 'dataDir', flag: 'data-dir', env: 'ARGUS_DATA_DIR', kind: 'string', path: true, description: 'LevelDB state directory (:memory: for none)' },
   { key: 'rulesDir', flag: 'rules', env: 'ARGUS_RULES', kind: 'string', path: true, description: 'rules directory' },
   { key: 'patternsDir', flag: 'patterns', env: 'ARGUS_PATTERNS', kind: 'string', path: true, description: 'patterns directory' },
   { key: 'keyField', flag: 'key-field', env: 'ARGUS_KEY_FIELD', kind: 'string', description: 'event field that keys state (dot path)' },
@@ -89,6 +89,8 @@ export const SETTINGS: readonly Setting[] = [
 ];
 
 export const CONFIG_FILE_ENV = 'ARGUS_CONFIG';
+/** `--data-dir :memory:` keeps state in memory only (nothing survives a restart). */
+export const MEMORY = ':memory:';
 export const DEFAULT_CONFIG_FILE = 'argus.config.json';
 
 export interface ConfigSources {
@@ -142,12 +144,12 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
     const envValue = env[s.env];
     if (envValue !== undefined && envValue !== '') {
       const v = coerce(s, envValue, `environment ${s.env}`, issues);
-      if (v !== undefined) fromEnv[s.key] = s.path ? resolve(cwd, v as string) : v;
+      if (v !== undefined) fromEnv[s.key] = s.path ? resolvePath(cwd, v as string) : v;
     }
     const flagValue = s.flag === undefined ? undefined : flags[s.flag];
     if (flagValue !== undefined) {
       const v = coerce(s, flagValue, `flag --${s.flag}`, issues);
-      if (v !== undefined) fromFlags[s.key] = s.path ? resolve(cwd, v as string) : v;
+      if (v !== undefined) fromFlags[s.key] = s.path ? resolvePath(cwd, v as string) : v;
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);
@@ -157,9 +159,9 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   if (!parsed.success) throw new ConfigError(fromZodIssues(parsed.error.issues)); // unreachable: every layer was checked
   const config = parsed.data;
   // Defaults are relative to the working directory.
-  config.dataDir = resolve(cwd, config.dataDir);
-  config.rulesDir = resolve(cwd, config.rulesDir);
-  config.patternsDir = resolve(cwd, config.patternsDir);
+  config.dataDir = resolvePath(cwd, config.dataDir);
+  config.rulesDir = resolvePath(cwd, config.rulesDir);
+  config.patternsDir = resolvePath(cwd, config.patternsDir);
   return { config, file };
 }
 
@@ -224,7 +226,7 @@ function readConfigFile(file: string): Partial<ArgusConfig> {
   const out = parsed.data as Partial<ArgusConfig>;
   const base = dirname(file);
   for (const s of SETTINGS) {
-    if (s.path && typeof out[s.key] === 'string') (out as Record<string, unknown>)[s.key] = resolve(base, out[s.key] as string);
+    if (s.path && typeof out[s.key] === 'string') (out as Record<string, unknown>)[s.key] = resolvePath(base, out[s.key] as string);
   }
   return out;
 }
@@ -238,6 +240,11 @@ function fileIssues(zodIssues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
     } else out.push(...fromZodIssues([i]));
   }
   return out;
+}
+
+/** Directory settings are made absolute; `:memory:` (state kept in memory) is not a path. */
+function resolvePath(base: string, value: string): string {
+  return value === MEMORY ? value : resolve(base, value);
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
