@@ -217,6 +217,17 @@ describe('group commit', () => {
     expect(backend.batches).toEqual([[{ type: 'del', key: 'k:a' }]]);
   });
 
+  it('close() reports a failed final batch and can be retried without losing the state', async () => {
+    const backend = new ControlledBackend();
+    const store = await openStore(backend, { retryDelayMs: 60_000 });
+    store.set('a', { n: 1 });
+    backend.failBatches = 1;
+    await expect(store.close()).rejects.toBeInstanceOf(StateStoreError);
+    expect(store.peek('a')).toEqual({ n: 1 });
+    await store.close();
+    expect(await backend.inner.getMany(['k:a'])).toEqual(['{"n":1}']);
+  });
+
   it('close() writes what is pending and refuses later writes', async () => {
     const backend = new ControlledBackend();
     const store = await openStore(backend);
