@@ -12,6 +12,7 @@ import { iterativeConditionsCases } from './iterativeConditions.cases.ts';
 import { nfaCases } from './nfa.cases.ts';
 import { notPatternCases } from './notPattern.cases.ts';
 import { sameElementCases } from './sameElement.cases.ts';
+import { stageWindowCases } from './stageWindow.cases.ts';
 import { timesOrMoreCases } from './timesOrMore.cases.ts';
 import { timesRangeCases } from './timesRange.cases.ts';
 import { untilConditionCases } from './untilCondition.cases.ts';
@@ -36,6 +37,7 @@ const suites: [string, FlinkCase[]][] = [
   ['TimesOrMoreITCase', timesOrMoreCases],
   ['TimesRangeITCase', timesRangeCases],
   ['SameElementITCase', sameElementCases],
+  ['StageWindowDerived', stageWindowCases],
 ];
 const allCases = suites.flatMap(([, cases]) => cases);
 
