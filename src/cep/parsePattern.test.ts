@@ -6,7 +6,7 @@ const is = (name: string) => ({ fact: 'name', operator: 'equal', value: name });
 const base = (stages: unknown[], extra: Record<string, unknown> = {}) => ({ id: 'p1', stages, ...extra });
 
 /** The issues (path: message) of the error `parsePattern` throws. */
-function issues(json: unknown, type: typeof ValidationError = ValidationError): string[] {
+function issues(json: unknown, type: abstract new (...args: never[]) => ValidationError = ValidationError): string[] {
   try {
     parsePattern(json, 'patterns/p1.json');
   } catch (err) {
