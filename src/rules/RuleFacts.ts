@@ -33,11 +33,7 @@ export function ruleFact(ref: FactRef, at: (string | number)[]): Accessor<RuleFa
     throw new ConditionError([{ path: at, message: `"${fact}" is not a valid dot path (empty segment)` }]);
   }
   const reserved = reservedOf(fact);
-  if (reserved === undefined) {
-    const get = compilePath(fact);
-    return (f) => get(f.event);
-  }
-  if (fact === reserved) return (f) => f[reserved];
-  const get = compilePath(fact.slice(reserved.length + 1));
-  return (f) => get(f[reserved]);
+  // One getter over the whole RuleFacts object: `card.country` reads facts.event.card.country.
+  const parts = fact.split('.');
+  return compilePath(reserved === undefined ? ['event', ...parts] : parts) as Accessor<RuleFacts>;
 }
