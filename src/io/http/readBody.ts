@@ -1,6 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import { PayloadTooLargeError } from '../../errors.ts';
 
+/** Per-request reading state, kept on the request so that the listeners are shared functions (no closures per request). */
+interface Reading {
+  limit: number;
+  size: number;
+  first: Buffer | undefined;
+  chunks: Buffer[] | undefined;
+  resolve: (body: Buffer) => void;
+  reject: (err: Error) => void;
+}
+
+const READING = Symbol('argus.readBody');
+type Req = IncomingMessage & { [READING]?: Reading };
+const EMPTY = Buffer.alloc(0);
+
 /**
  * Reads a request body into one Buffer, refusing it as soon as it passes `limit` bytes
  * (declared by Content-Length or counted while reading): nothing past the limit is kept.
@@ -10,45 +24,50 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) return Promise.reject(new PayloadTooLargeError(limit));
   return new Promise<Buffer>((resolve, reject) => {
-    let first: Buffer | undefined;
-    let chunks: Buffer[] | undefined;
-    let size = 0;
-    const cleanup = (): void => {
-      req.removeListener('data', onData);
-      req.removeListener('end', onEnd);
-      req.removeListener('error', onError);
-      req.removeListener('aborted', onAborted);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        first = undefined;
-        chunks = undefined;
-        reject(new PayloadTooLargeError(limit));
-        return;
-      }
-      if (first === undefined) first = chunk;
-      else (chunks ??= [first]).push(chunk);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      if (chunks !== undefined) resolve(Buffer.concat(chunks, size));
-      else resolve(first ?? EMPTY);
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(err);
-    };
-    const onAborted = (): void => {
-      cleanup();
-      reject(new Error('request aborted by the client'));
-    };
+    (req as Req)[READING] = { limit, size: 0, first: undefined, chunks: undefined, resolve, reject };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
-    req.on('aborted', onAborted);
+    req.on('close', onClose);
   });
 }
 
-const EMPTY = Buffer.alloc(0);
+function stop(req: Req): Reading | undefined {
+  const reading = req[READING];
+  if (reading === undefined) return undefined;
+  req[READING] = undefined;
+  req.removeListener('data', onData);
+  req.removeListener('end', onEnd);
+  req.removeListener('error', onError);
+  req.removeListener('close', onClose);
+  return reading;
+}
+
+function onData(this: Req, chunk: Buffer): void {
+  const reading = this[READING];
+  if (reading === undefined) return;
+  reading.size += chunk.length;
+  if (reading.size > reading.limit) {
+    stop(this);
+    reading.reject(new PayloadTooLargeError(reading.limit));
+    return;
+  }
+  if (reading.first === undefined) reading.first = chunk;
+  else (reading.chunks ??= [reading.first]).push(chunk);
+}
+
+function onEnd(this: Req): void {
+  const reading = stop(this);
+  if (reading === undefined) return;
+  if (reading.chunks !== undefined) reading.resolve(Buffer.concat(reading.chunks, reading.size));
+  else reading.resolve(reading.first ?? EMPTY);
+}
+
+function onError(this: Req, err: Error): void {
+  stop(this)?.reject(err);
+}
+
+/** The connection closed before the body ended (the client went away). */
+function onClose(this: Req): void {
+  stop(this)?.reject(new Error('request aborted by the client'));
+}

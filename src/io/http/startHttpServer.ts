@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { EventParser, MAX_EVENT_BYTES } from '../../events/index.ts';
@@ -72,13 +72,13 @@ export async function startHttpServer(engine: HttpEngine, options: HttpServerOpt
   const notAllowed = bind(undefined, '(method not allowed)');
 
   const finish = (route: BoundRoute, res: ServerResponse, start: number, reply: Reply): void => {
-    const headers = reply.headers;
     if (!res.headersSent && !res.destroyed) {
-      res.statusCode = reply.status;
-      res.setHeader('content-type', reply.contentType ?? JSON_TYPE);
-      res.setHeader('content-length', Buffer.byteLength(reply.body));
-      if (headers !== undefined) for (const name in headers) res.setHeader(name, headers[name]!);
-      if (closing) res.setHeader('connection', 'close');
+      // One writeHead with a flat header list, then one end(): Node sends head and body in one write.
+      const head: (string | number)[] = ['content-type', reply.contentType ?? JSON_TYPE, 'content-length', Buffer.byteLength(reply.body)];
+      const extra = reply.headers;
+      if (extra !== undefined) for (const name in extra) head.push(name, String(extra[name]));
+      if (closing) head.push('connection', 'close');
+      res.writeHead(reply.status, head as unknown as OutgoingHttpHeaders);
       res.end(reply.body);
     }
     let counter = route.byStatus.get(reply.status);
@@ -120,7 +120,12 @@ export async function startHttpServer(engine: HttpEngine, options: HttpServerOpt
       const ctx: RequestContext = { req, params, body };
       finish(route, res, start, await def.handle(ctx));
     } catch (err) {
-      finish(route, res, start, errorReply(err, logger, { method: req.method, url: req.url }));
+      try {
+        finish(route, res, start, errorReply(err, logger, { method: req.method, url: req.url }));
+      } catch (fatal) {
+        logger.error('cannot answer a request', { error: describe(fatal) });
+        res.destroy();
+      }
     } finally {
       inFlight.dec();
       if (--inFlightCount === 0 && drained !== undefined) drained();
@@ -139,11 +144,10 @@ export async function startHttpServer(engine: HttpEngine, options: HttpServerOpt
     }
   };
 
+  // dispatch answers every error itself; this only catches a bug in that answering.
+  const onDispatchFailure = (err: unknown): void => logger.error('unhandled error in request dispatch', { error: describe(err) });
   const server = createServer((req, res) => {
-    dispatch(req, res).catch((err: unknown) => {
-      logger.error('unhandled error in request dispatch', { error: describe(err) });
-      if (!res.headersSent) res.destroy();
-    });
+    dispatch(req, res).catch(onDispatchFailure);
   });
   server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5_000;
 
