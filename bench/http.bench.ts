@@ -28,7 +28,8 @@ interface AutocannonResult {
   timeouts: number;
 }
 type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+/** Loaded on use: the server child processes do not need it. */
+const autocannon: Autocannon = (opts) => (createRequire(import.meta.url)('autocannon') as Autocannon)(opts);
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { lineOfPath, parseJsonDocument } from '../catalog/jsonSource.ts';
 import { ConfigError, ValidationError, fromZodIssues, type ValidationIssue } from '../errors.ts';
+import { DEFAULT_ENGINE_CONFIG } from '../runtime/createEngine.ts';
 
 /**
  * The configuration of `argus serve`. Sources, strongest first: command-line flags, environment
@@ -46,9 +47,10 @@ export const configSchema = z.strictObject({
   keyField: fields.keyField.default('userId'),
   apiKey: fields.apiKey.optional(),
   adminKey: fields.adminKey.optional(),
-  durability: fields.durability.default('sync'),
-  groupCommitMs: fields.groupCommitMs.default(2),
-  maxCachedKeys: fields.maxCachedKeys.default(100_000),
+  // The engine's own defaults, so that `argus serve` and an embedded engine behave alike.
+  durability: fields.durability.default(DEFAULT_ENGINE_CONFIG.durability),
+  groupCommitMs: fields.groupCommitMs.default(DEFAULT_ENGINE_CONFIG.groupCommitMs),
+  maxCachedKeys: fields.maxCachedKeys.default(DEFAULT_ENGINE_CONFIG.maxCachedKeys),
   logLevel: fields.logLevel.default('info'),
   shutdownTimeoutMs: fields.shutdownTimeoutMs.default(10_000),
   keepAliveTimeoutMs: fields.keepAliveTimeoutMs.default(5_000),
@@ -81,7 +83,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'apiKey', env: 'ARGUS_API_KEY', kind: 'string', description: 'required x-api-key header, when set' },
   { key: 'adminKey', env: 'ARGUS_ADMIN_KEY', kind: 'string', description: 'x-admin-key of admin endpoints (off if unset)' },
   { key: 'durability', flag: 'durability', env: 'ARGUS_DURABILITY', kind: 'string', description: 'sync (fsync before answering) or process' },
-  { key: 'groupCommitMs', flag: 'group-commit-ms', env: 'ARGUS_GROUP_COMMIT_MS', kind: 'int', description: 'group-commit window, ms' },
+  { key: 'groupCommitMs', flag: 'group-commit-ms', env: 'ARGUS_GROUP_COMMIT_MS', kind: 'int', description: 'group-commit window, ms (0: one event-loop turn)' },
   { key: 'maxCachedKeys', flag: 'max-cached-keys', env: 'ARGUS_MAX_CACHED_KEYS', kind: 'int', description: 'key states kept in memory' },
   { key: 'logLevel', flag: 'log-level', env: 'ARGUS_LOG_LEVEL', kind: 'string', description: 'debug, info, warn, error or silent' },
   { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', env: 'ARGUS_SHUTDOWN_TIMEOUT_MS', kind: 'int', description: 'grace period for in-flight requests, ms' },
