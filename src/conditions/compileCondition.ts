@@ -1,5 +1,5 @@
 import { ConditionError, type ValidationIssue } from '../errors.ts';
-import { compilePath } from '../events/path.ts';
+import { compileOwnPath } from './ownPath.ts';
 import { compileSteps, parseJsonPath, type PathGetter } from './jsonPath.ts';
 import {
   BASE_OPERATORS,
@@ -52,7 +52,7 @@ export function compileCondition<C = unknown>(condition: unknown, options: Compi
 
 /** The default fact accessor: `fact` is a dot path into the context object (own properties only). */
 export function defaultFactAccessor<C>(ref: FactRef): Accessor<C> {
-  return compilePath(ref.fact) as Accessor<C>;
+  return compileOwnPath(ref.fact.split('.')) as Accessor<C>;
 }
 
 class Compiler<C> {

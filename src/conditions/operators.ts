@@ -92,11 +92,17 @@ export const DECORATOR_NAMES = Object.keys(DECORATORS) as DecoratorName[];
 
 /**
  * The four Argus operators for a json-rules-engine `Engine` (used by the differential test and the
- * benchmark), with the same semantics as Argus (`matches` compiles its regex on each call there).
+ * benchmark), with the same semantics as Argus (`matches` caches its compiled regexes by source).
  */
 export function addArgusOperators(engine: { addOperator(name: string, cb: (a: any, b: any) => boolean): unknown }): void {
   engine.addOperator('startsWith', BASE_OPERATORS.startsWith!);
   engine.addOperator('endsWith', BASE_OPERATORS.endsWith!);
   engine.addOperator('includes', BASE_OPERATORS.includes!);
-  engine.addOperator('matches', (a, b) => typeof a === 'string' && typeof b === 'string' && new RegExp(b).test(a));
+  const cache = new Map<string, RegExp>();
+  engine.addOperator('matches', (a, b) => {
+    if (typeof a !== 'string' || typeof b !== 'string') return false;
+    let re = cache.get(b);
+    if (re === undefined) cache.set(b, (re = new RegExp(b)));
+    return re.test(a);
+  });
 }

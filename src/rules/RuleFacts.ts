@@ -1,5 +1,5 @@
 import { ConditionError } from '../errors.ts';
-import { compilePath } from '../events/path.ts';
+import { compileOwnPath } from '../conditions/ownPath.ts';
 import type { Accessor, FactRef } from '../conditions/types.ts';
 
 /**
@@ -35,5 +35,5 @@ export function ruleFact(ref: FactRef, at: (string | number)[]): Accessor<RuleFa
   const reserved = reservedOf(fact);
   // One getter over the whole RuleFacts object: `card.country` reads facts.event.card.country.
   const parts = fact.split('.');
-  return compilePath(reserved === undefined ? ['event', ...parts] : parts) as Accessor<RuleFacts>;
+  return compileOwnPath(reserved === undefined ? ['event', ...parts] : parts) as Accessor<RuleFacts>;
 }
