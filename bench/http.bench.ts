@@ -52,6 +52,15 @@ interface RunResult {
   total: number;
   non2xx: number;
   errors: number;
+  /** Server CPU time (user + system) per request, µs: robust to a busy machine, unlike req/s. */
+  cpuUsPerReq: number;
+}
+
+interface Child {
+  url: string;
+  process: ChildProcess;
+  /** The child's CPU time so far, ms. */
+  cpu(): Promise<number>;
 }
 
 const COUNTRIES = ['US', 'US', 'US', 'GB', 'DE', 'FR', 'BR', 'NG', 'IN', 'CA'];
@@ -95,10 +104,11 @@ function makeEventFactory(keys: number, runId: string): () => string {
   };
 }
 
-async function load(url: string, settings: Settings, duration: number, runId: string, overallRate?: number): Promise<RunResult> {
+async function load(target: Child, settings: Settings, duration: number, runId: string, overallRate?: number): Promise<RunResult> {
   const next = makeEventFactory(settings.keys, runId);
+  const cpuBefore = await target.cpu();
   const result = await autocannon({
-    url,
+    url: target.url,
     connections: settings.connections,
     pipelining: 1,
     duration,
@@ -115,7 +125,9 @@ async function load(url: string, settings: Settings, duration: number, runId: st
       },
     ],
   });
+  const cpuMs = (await target.cpu()) - cpuBefore;
   return {
+    cpuUsPerReq: (cpuMs * 1000) / Math.max(1, result.requests.total),
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -127,10 +139,10 @@ async function load(url: string, settings: Settings, duration: number, runId: st
 }
 
 /** Starts `this file --child <kind>` and waits for its `READY <url>` line. */
-async function startChild(kind: 'bare' | 'argus', args: string[]): Promise<{ url: string; child: ChildProcess }> {
+async function startChild(kind: 'bare' | 'argus', args: string[]): Promise<Child> {
   const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', kind, ...args], {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -139,13 +151,19 @@ async function startChild(kind: 'bare' | 'argus', args: string[]): Promise<{ url
       if (line.startsWith('READY ')) resolveUrl(line.slice(6).trim());
     });
   });
-  return { url, child };
+  const cpu = () =>
+    new Promise<number>((resolveCpu) => {
+      child.once('message', (m) => resolveCpu((m as { cpuMs: number }).cpuMs));
+      child.send('cpu');
+    });
+  return { url, process: child, cpu };
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
+async function stopChild(child: Child): Promise<void> {
+  const p = child.process;
+  if (p.exitCode !== null) return;
+  const exited = new Promise<void>((r) => p.once('exit', () => r()));
+  p.kill('SIGTERM');
   await exited;
 }
 
@@ -178,7 +196,7 @@ function quantile(before: Map<number, number>, after: Map<number, number>, q: nu
 }
 
 function fmt(r: RunResult): string {
-  return `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   mean ${r.mean.toFixed(2)} ms   (${r.total} requests, non-2xx ${r.non2xx}, errors ${r.errors})`;
+  return `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   mean ${r.mean.toFixed(2)} ms   server CPU ${r.cpuUsPerReq.toFixed(0)} µs/req   (${r.total} requests, non-2xx ${r.non2xx}, errors ${r.errors})`;
 }
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
@@ -207,10 +225,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const bare = await startChild('bare', []);
   let bareResult: RunResult;
   try {
-    await load(bare.url, settings, settings.warmup, 'bare-warm');
-    bareResult = await load(bare.url, settings, settings.duration, 'bare');
+    await load(bare, settings, settings.warmup, 'bare-warm');
+    bareResult = await load(bare, settings, settings.duration, 'bare');
   } finally {
-    await stopChild(bare.child);
+    await stopChild(bare);
   }
   console.log(`bare node:http          ${fmt(bareResult)}`);
 
@@ -220,34 +238,34 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     // The same engine with its state in memory: what the HTTP layer and evaluation cost without disk.
     const memory = await startChild('argus', ['--data-dir', ':memory:', ...catalogArgs]);
     try {
-      await load(memory.url, settings, settings.warmup, 'mem-warm');
+      await load(memory, settings, settings.warmup, 'mem-warm');
       const b0 = await serverBuckets(memory.url);
-      const r = await load(memory.url, settings, settings.duration, 'mem');
+      const r = await load(memory, settings, settings.duration, 'mem');
       const b1 = await serverBuckets(memory.url);
       console.log(`argus, state in memory  ${fmt(r)}`);
-      console.log(`  server-side p50 ${quantile(b0, b1, 0.5).toFixed(3)} ms, p99 ${quantile(b0, b1, 0.99).toFixed(3)} ms; ratio to bare ${((r.rps / bareResult.rps) * 100).toFixed(1)}%`);
+      console.log(`  server-side p50 ${quantile(b0, b1, 0.5).toFixed(3)} ms, p99 ${quantile(b0, b1, 0.99).toFixed(3)} ms; ratio to bare ${((r.rps / bareResult.rps) * 100).toFixed(1)}% req/s, ${((bareResult.cpuUsPerReq / r.cpuUsPerReq) * 100).toFixed(1)}% by server CPU per request`);
     } finally {
-      await stopChild(memory.child);
+      await stopChild(memory);
     }
 
     const argus = await startChild('argus', ['--data-dir', dataDir, '--durability', settings.durability, ...catalogArgs]);
     try {
-      await load(argus.url, settings, settings.warmup, 'argus-warm');
+      await load(argus, settings, settings.warmup, 'argus-warm');
       const b0 = await serverBuckets(argus.url);
-      const full = await load(argus.url, settings, settings.duration, 'argus');
+      const full = await load(argus, settings, settings.duration, 'argus');
       const b1 = await serverBuckets(argus.url);
       console.log(`argus, LevelDB ${settings.durability.padEnd(8)} ${fmt(full)}`);
       console.log(`  server-side p50 ${quantile(b0, b1, 0.5).toFixed(3)} ms, p99 ${quantile(b0, b1, 0.99).toFixed(3)} ms`);
       const ratio = full.rps / bareResult.rps;
-      console.log(`ratio argus (LevelDB) / bare: ${(ratio * 100).toFixed(1)}% (target ≥ 50%)`);
+      console.log(`ratio argus (LevelDB) / bare: ${(ratio * 100).toFixed(1)}% req/s (target ≥ 50%), ${((bareResult.cpuUsPerReq / full.cpuUsPerReq) * 100).toFixed(1)}% by server CPU per request`);
 
       const rate = Math.max(1, Math.floor(bareResult.rps / 2));
-      const half = await load(argus.url, settings, settings.duration, 'argus-half', rate);
+      const half = await load(argus, settings, settings.duration, 'argus-half', rate);
       const b2 = await serverBuckets(argus.url);
       console.log(`argus, LevelDB, offered ${rate} req/s (half of bare): ${fmt(half)}`);
       console.log(`  server-side p50 ${quantile(b1, b2, 0.5).toFixed(3)} ms, p99 ${quantile(b1, b2, 0.99).toFixed(3)} ms (target p99 ≤ 5 ms)`);
     } finally {
-      await stopChild(argus.child);
+      await stopChild(argus);
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -256,6 +274,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 
 /** The servers under test, run in child processes. */
 async function child(kind: string, args: string[]): Promise<void> {
+  process.on('message', () => {
+    const u = process.cpuUsage();
+    process.send!({ cpuMs: (u.user + u.system) / 1000 });
+  });
   if (kind === 'bare') {
     const body = JSON.stringify({ eventId: 'e', key: 'k', decision: 'allow', score: 0, reasons: [], shadow: [], matches: [], catalogVersion: 'v1', latencyMs: 0 });
     const server = createServer((req, res) => {
