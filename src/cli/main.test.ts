@@ -26,6 +26,13 @@ describe('main', () => {
     expect(b.out.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
+  it('dispatches match to the match command', async () => {
+    const a = capture();
+    const code = await main(['match', '--help'], a.io);
+    expect(code).toBe(0);
+    expect(a.out.stdout + a.out.stderr).toContain('Usage: argus match');
+  });
+
   it('answers an unknown or missing command with usage on stderr and exit 2', async () => {
     const a = capture();
     expect(await main(['frobnicate'], a.io)).toBe(2);

@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { Output } from './logger.ts';
 import { serveCommand } from './serveCommand.ts';
 
-type MatchCommand = (argv: string[], io: Output) => Promise<number>;
-
 export const USAGE = `Usage: argus <command> [options]
 
 Commands:
@@ -27,12 +25,9 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
     case 'serve':
       return serveCommand(rest, io);
     case 'match': {
-      const match = await loadMatchCommand();
-      if (match === undefined) {
-        io.stderr('argus: the match command is not available in this build (src/cli/matchCommand.ts is missing)\n');
-        return 1;
-      }
-      return match(rest, io);
+      // Loaded on use: `serve` does not pay for the CEP command line.
+      const { matchCommand } = await import('./matchCommand.ts');
+      return matchCommand(rest, io);
     }
     case '-h':
     case '--help':
@@ -55,17 +50,4 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
-}
-
-async function loadMatchCommand(): Promise<MatchCommand | undefined> {
-  // Loaded on use: `serve` does not pay for the CEP command line.
-  const specifier = './matchCommand.ts';
-  let mod: { matchCommand?: MatchCommand };
-  try {
-    mod = (await import(specifier)) as { matchCommand?: MatchCommand };
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('matchCommand')) return undefined;
-    throw err;
-  }
-  return mod.matchCommand;
 }
