@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.ts';
 import type { HttpEngine } from '../io/http/types.ts';
@@ -51,6 +51,26 @@ describe('main', () => {
     const b = capture();
     expect(await main(['serve', '--nope'], b.io)).toBe(2);
     expect(b.out.stderr).toMatch(/unknown flag --nope/);
+  });
+});
+
+describe('validate', () => {
+  const ROOT = resolve(import.meta.dirname, '../..');
+
+  it('accepts the sample catalog and prints its version', async () => {
+    const a = capture();
+    expect(await main(['validate', '--rules', join(ROOT, 'rules'), '--patterns', join(ROOT, 'patterns')], a.io)).toBe(0);
+    expect(a.out.stdout).toMatch(/^catalog \S+ is valid: \d+ rules, \d+ patterns, \d+ files\n$/);
+  });
+
+  it('reports an invalid rule with its file and exits 2', async () => {
+    const rules = join(cwd, 'bad-rules');
+    mkdirSync(rules, { recursive: true });
+    writeFileSync(join(rules, 'broken.json'), '{\n  "id": "broken",\n  "conditions": \n}\n');
+    const a = capture();
+    expect(await main(['validate', '--rules', rules, '--patterns', join(cwd, 'no-patterns')], a.io)).toBe(2);
+    expect(a.out.stderr).toContain('argus: the catalog is invalid');
+    expect(a.out.stderr).toContain('broken.json:4');
   });
 });
 

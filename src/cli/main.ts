@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Output } from './logger.ts';
 import { serveCommand } from './serveCommand.ts';
+import { validateCommand } from './validateCommand.ts';
 
 export const USAGE = `Usage: argus <command> [options]
 
 Commands:
   serve    run the decision API over HTTP (argus serve --help)
-  match    run patterns over a JSONL file of events and print the matches (argus match --help)
+  validate check the rules, policy and patterns as serve would load them (argus validate --help)
+  match    run a pattern over a JSONL file of events and print the matches (argus match --help)
 
 Options:
   -h, --help       this help
@@ -24,6 +26,8 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
   switch (command) {
     case 'serve':
       return serveCommand(rest, io);
+    case 'validate':
+      return validateCommand(rest, io);
     case 'match': {
       // Loaded on use: `serve` does not pay for the CEP command line.
       const { matchCommand } = await import('./matchCommand.ts');

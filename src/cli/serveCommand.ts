@@ -1,10 +1,11 @@
-import { ConfigError, ValidationError } from '../errors.ts';
+import { ConfigError } from '../errors.ts';
 import { startHttpServer } from '../io/http/startHttpServer.ts';
 import type { HttpEngine, HttpServer } from '../io/http/types.ts';
 import { createEngine } from '../runtime/createEngine.ts';
 import { MetricsRegistry } from '../runtime/metrics.ts';
 import { SETTINGS, loadConfig, type ArgusConfig } from './config.ts';
 import { createLogger, type Output } from './logger.ts';
+import { catalogErrors } from './validateCommand.ts';
 
 /** What `createEngine` (src/runtime/createEngine.ts) is given. */
 export interface ServeEngineConfig {
@@ -81,8 +82,9 @@ export async function serveCommand(argv: string[], io: Output, options: ServeOpt
       metrics,
     });
   } catch (err) {
-    if (err instanceof ValidationError) {
-      io.stderr(`argus: cannot start: ${err.message}\n`);
+    const invalid = catalogErrors(err);
+    if (invalid !== undefined) {
+      io.stderr(`argus: cannot start: ${invalid.length === 1 ? invalid[0] : `the catalog is invalid:\n${invalid.map((m) => `  ${m}`).join('\n')}`}\n`);
       return 2;
     }
     io.stderr(`argus: cannot start the engine: ${(err as Error).message ?? String(err)}\n`);
