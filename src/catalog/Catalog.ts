@@ -1,3 +1,4 @@
+import type { CompiledPattern } from '../cep/index.ts';
 import { compileRuleSet, decide, type CompiledRuleSet, type DecisionPolicy, type FiredRule, type RuleDecision, type RuleDefinition, type RuleFacts } from '../rules/index.ts';
 
 /** One file of the catalog and how it loaded. */
@@ -6,6 +7,17 @@ export interface CatalogFile {
   kind: 'rule' | 'policy' | 'features' | 'pattern';
   /** Content hash (sha-256, 12 hex digits). */
   hash: string;
+}
+
+/** A pattern of `patterns/`, compiled. */
+export interface LoadedPattern {
+  readonly id: string;
+  readonly file: string;
+  /** Hash of the pattern's definition: key state of a pattern is only valid for the same hash. */
+  readonly hash: string;
+  readonly compiled: CompiledPattern;
+  /** What a match raises (spec §1 `emit`): alert type, severity, score, reason. */
+  readonly emit: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -23,6 +35,7 @@ export class Catalog {
     readonly rules: readonly RuleDefinition[],
     readonly policy: Readonly<DecisionPolicy>,
     readonly files: readonly CatalogFile[],
+    readonly patterns: readonly LoadedPattern[] = [],
   ) {
     this.ruleSet = compileRuleSet(rules);
   }

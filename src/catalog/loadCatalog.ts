@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { compilePattern, parsePattern } from '../cep/index.ts';
 import { ArgusError, ValidationError } from '../errors.ts';
 import { isRuleFile, loadRuleDocuments, POLICY_FILE, type RuleDocument } from '../rules/index.ts';
-import { Catalog, type CatalogFile } from './Catalog.ts';
+import { Catalog, type CatalogFile, type LoadedPattern } from './Catalog.ts';
 import { locateError, parseJsonDocument } from './jsonSource.ts';
 
 export interface CatalogSources {
   rulesDir: string;
   patternsDir: string;
+  /** The engine's key field: a pattern that names another key is rejected (the runtime partitions by one key). */
+  keyField?: string;
+  /** Bound on live partial matches per key and pattern (default 10,000). */
+  maxPartialMatches?: number;
 }
 
 /** A catalog that did not load: every file error, each with its file, line and field path. */
@@ -65,12 +70,42 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
     }
   }
 
+  const patterns: LoadedPattern[] = [];
+  const patternIds = new Map<string, string>();
+  for (const name of await listJson(sources.patternsDir)) {
+    const path = join(sources.patternsDir, name);
+    const file = display(path);
+    const text = await readFile(path, 'utf8');
+    const hash = hashOf(text);
+    files.push({ file, kind: 'pattern', hash });
+    try {
+      const def = parsePattern(parseJsonDocument(text, file, 'pattern'), file);
+      const other = patternIds.get(def.id);
+      if (other !== undefined) {
+        throw new ValidationError('pattern', [{ path: ['id'], message: `duplicate pattern id "${def.id}" (also in ${other})` }], { file });
+      }
+      if (def.key !== undefined && sources.keyField !== undefined && def.key !== sources.keyField) {
+        throw new ValidationError(
+          'pattern',
+          [{ path: ['key'], message: `the engine partitions by "${sources.keyField}"; a pattern cannot use another key` }],
+          { file },
+        );
+      }
+      patternIds.set(def.id, file);
+      const compiled = compilePattern(def, { maxPartialMatches: sources.maxPartialMatches });
+      patterns.push({ id: def.id, file, hash: hashOf(JSON.stringify(def.source)), compiled, emit: def.emit });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      errors.push(err.line === undefined ? locateError(err, text, file) : err);
+    }
+  }
+
   let catalog: Catalog | undefined;
   if (errors.length === 0) {
     try {
       const { rules, policy } = loadRuleDocuments(docs);
       const version = `c${hashOf(files.map((f) => `${f.file}\u0000${f.hash}`).join('\n'))}`;
-      catalog = new Catalog(version, rules, policy, files);
+      catalog = new Catalog(version, rules, policy, files, patterns);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const text = err.file !== undefined ? texts.get(err.file) : undefined;

@@ -1,11 +1,13 @@
 import { ArgusError, EngineClosedError } from '../errors.ts';
 import type { ArgusEvent } from '../events/ArgusEvent.ts';
 import type { EventParser } from '../events/parseEvent.ts';
-import type { Catalog } from '../catalog/Catalog.ts';
+import type { Catalog, LoadedPattern } from '../catalog/Catalog.ts';
+import { advanceTime, createStepOutput, nextDeadline, processEvent, type CepResult, type StepOutput } from '../cep/index.ts';
 import type { KeyedStateStore } from '../state/index.ts';
 import { newKeyState, OUTCOME_INDEX, type KeyState } from './KeyState.ts';
 import type { EngineMetrics } from './engineMetrics.ts';
-import type { Decision, DecisionEngine, KeyView, Outcome } from './types.ts';
+import type { Alert, Decision, DecisionEngine, KeyView, LateEvent, MatchSummary, Outcome, RecordSink } from './types.ts';
+import { Watermark } from './Watermark.ts';
 
 /** Bounds on what the runtime keeps per key. */
 export interface EngineLimits {
@@ -31,6 +33,21 @@ function decisionRecord(key: string, eventId: string): string {
   return `d\u0000${key}\u0000${eventId}`;
 }
 
+/** Prefix of the records holding each key's next CEP deadline (the timers survive a restart). */
+export const TIMER_RECORD_PREFIX = 't\u0000';
+
+/** Outputs of the runtime besides decisions. */
+export interface EngineSinks {
+  alerts?: RecordSink<Alert>;
+  late?: RecordSink<LateEvent>;
+}
+
+function stagesOf(result: CepResult): Record<string, string[]> {
+  const stages: Record<string, string[]> = {};
+  for (const name of Object.keys(result.events)) stages[name] = result.events[name]!.map((e) => e.id);
+  return stages;
+}
+
 /**
  * The keyed runtime: per event, load the key's state once (then it stays hot), evaluate the
  * catalog synchronously, update the state in place, and acknowledge once group commit made the
@@ -39,6 +56,10 @@ function decisionRecord(key: string, eventId: string): string {
 export class Engine implements DecisionEngine {
   private catalogRef: Catalog;
   private closed = false;
+  /** Reused by every CEP step (steps are synchronous). */
+  private readonly cepOut: StepOutput = createStepOutput();
+  /** Derived `match:<pattern>` events of the event being processed, added to its key's history after it. */
+  private readonly derived: KeyState['recent'] = [];
 
   constructor(
     catalog: Catalog,
@@ -46,8 +67,22 @@ export class Engine implements DecisionEngine {
     readonly parser: EventParser,
     private readonly metrics: EngineMetrics,
     private readonly limits: EngineLimits = DEFAULT_LIMITS,
+    private readonly sinks: EngineSinks = {},
+    /** Event-time watermark and timers; the engine fires a key's timers when it passes their deadline. */
+    readonly watermark: Watermark = new Watermark(),
   ) {
     this.catalogRef = catalog;
+    this.watermark.onDue = (key, time) => this.fireTimers(key, time);
+  }
+
+  /** Re-arms the timers of keys with live partial matches, from the store (after a restart). */
+  async restoreTimers(): Promise<number> {
+    let n = 0;
+    for await (const [name, value] of this.store.records(TIMER_RECORD_PREFIX)) {
+      this.watermark.schedule(name.slice(TIMER_RECORD_PREFIX.length), Number(value));
+      n++;
+    }
+    return n;
   }
 
   get catalog(): Catalog {
@@ -76,15 +111,10 @@ export class Engine implements DecisionEngine {
     const start = performance.now();
     const key = event.key;
     let state = this.store.peek(key);
-    if (state === undefined) {
-      const loaded = await this.store.load(key);
-      // Another event of this key may have created the state while we waited: take the live one.
-      state = this.store.peek(key) ?? loaded;
-      if (state === undefined) state = newKeyState();
-      if (this.store.peek(key) !== state) this.store.set(key, state);
-    }
+    if (state === undefined) state = await this.loadState(key);
     if (state.ids.has(event.id)) return this.duplicate(event, start);
 
+    this.watermark.observe(event.time);
     const decision = this.evaluate(this.catalogRef, state, event);
     this.record(state, event, decision);
     this.store.markDirty(key);
@@ -95,10 +125,47 @@ export class Engine implements DecisionEngine {
     return decision;
   }
 
-  /** The synchronous heart: facts → rules → policy. Pure but for metrics. */
+  /** The key's state, loaded once (then it stays hot), or a new one. */
+  private async loadState(key: string): Promise<KeyState> {
+    const loaded = await this.store.load(key);
+    // Another event of this key may have created the state while we waited: take the live one.
+    let state = this.store.peek(key) ?? loaded;
+    if (state === undefined) state = newKeyState();
+    if (this.store.peek(key) !== state) this.store.set(key, state);
+    return state;
+  }
+
+  /**
+   * The synchronous heart: patterns (matches become facts) → rules → policy. Mutates only the
+   * key's matcher state; the rest of the history is updated by `record`.
+   */
   private evaluate(catalog: Catalog, state: KeyState, event: ArgusEvent): Decision {
-    void state; // history features and patterns plug in here (they read the key's prior state)
-    const facts = { event: event.data, features: EMPTY, matches: EMPTY, lists: EMPTY };
+    let matches: MatchSummary[] = [];
+    let matchFacts: Readonly<Record<string, unknown>> = EMPTY;
+    if (catalog.patterns.length > 0) {
+      const watermark = this.watermark.current();
+      if (event.time < watermark || (state.cepTime !== null && event.time < state.cepTime)) {
+        this.late(event, watermark, state.cepTime);
+      } else {
+        const out = this.cepOut;
+        out.results.length = 0;
+        out.dropped = 0;
+        state.cepTime = event.time;
+        for (let i = 0; i < catalog.patterns.length; i++) {
+          const p = catalog.patterns[i]!;
+          this.stepPattern(state, p, processEvent(p.compiled, this.slotOf(state, p), event, out));
+        }
+        if (out.results.length > 0) {
+          matches = [];
+          const counts: Record<string, number> = {};
+          this.emitResults(catalog, event.key, out.results, matches, counts, this.derived);
+          matchFacts = counts;
+        }
+        if (out.dropped > 0) this.metrics.droppedPartialMatches.inc(out.dropped);
+        this.scheduleKey(event.key, state);
+      }
+    }
+    const facts = { event: event.data, features: EMPTY, matches: matchFacts, lists: EMPTY };
     const outcome = catalog.evaluate(event.type, facts);
     for (let i = 0; i < outcome.reasons.length; i++) this.metrics.ruleHit(outcome.reasons[i]!.rule, 'enforce');
     for (let i = 0; i < outcome.shadow.length; i++) this.metrics.ruleHit(outcome.shadow[i]!.rule, 'shadow');
@@ -110,10 +177,123 @@ export class Engine implements DecisionEngine {
       score: outcome.score,
       reasons: outcome.reasons,
       shadow: outcome.shadow,
-      matches: [],
+      matches,
       catalogVersion: catalog.version,
       latencyMs: 0,
     };
+  }
+
+  /** The key's matcher state for a pattern; a slot left by another definition of it is dropped. */
+  private slotOf(state: KeyState, p: LoadedPattern) {
+    const slot = state.cep?.get(p.id);
+    if (slot === undefined) return undefined;
+    if (slot.hash === p.hash) return slot.state;
+    state.cep!.delete(p.id);
+    return undefined;
+  }
+
+  private stepPattern(state: KeyState, p: LoadedPattern, next: ReturnType<typeof processEvent>): void {
+    if (next === undefined) {
+      if (state.cep !== undefined) {
+        state.cep.delete(p.id);
+        if (state.cep.size === 0) state.cep = undefined;
+      }
+      return;
+    }
+    if (state.cep === undefined) state.cep = new Map();
+    const slot = state.cep.get(p.id);
+    if (slot === undefined || slot.state !== next) state.cep.set(p.id, { hash: p.hash, state: next });
+  }
+
+  /** Turns CEP results into match summaries, match facts, derived history entries and alerts. */
+  private emitResults(
+    catalog: Catalog,
+    key: string,
+    results: readonly CepResult[],
+    matches: MatchSummary[],
+    counts: Record<string, number>,
+    derived: KeyState['recent'],
+  ): void {
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
+      const stages = stagesOf(r);
+      this.metrics.patternResult(r.pattern, r.kind);
+      if (r.kind === 'match') {
+        matches.push({ pattern: r.pattern, timestamp: r.timestamp, stages });
+        counts[r.pattern] = (counts[r.pattern] ?? 0) + 1;
+      }
+      const first = Object.values(stages)[0]?.[0] ?? '';
+      const lastStage = Object.values(stages).at(-1);
+      const last = lastStage?.at(-1) ?? '';
+      const id = `${r.kind}:${r.pattern}:${key}:${first}:${last}:${r.timestamp}`;
+      // The derived event `match:<pattern>` joins the key's history (after the event that completed it).
+      if (r.kind === 'match') derived.push({ id, type: `match:${r.pattern}`, time: r.timestamp });
+      const pattern = catalog.patterns.find((p) => p.id === r.pattern);
+      if (pattern?.emit !== undefined && this.sinks.alerts !== undefined) {
+        this.metrics.alerts.inc();
+        this.sinks.alerts.write({ id, kind: r.kind, pattern: r.pattern, key, timestamp: r.timestamp, stages, emit: { ...pattern.emit }, catalogVersion: catalog.version });
+      }
+    }
+  }
+
+  /** Keeps the key's earliest pattern deadline armed (in memory and in the store). */
+  private scheduleKey(key: string, state: KeyState): void {
+    let deadline: number | undefined;
+    if (state.cep !== undefined) {
+      for (const p of this.catalogRef.patterns) {
+        const slot = state.cep.get(p.id);
+        if (slot === undefined) continue;
+        const d = nextDeadline(p.compiled, slot.state);
+        if (d !== undefined && (deadline === undefined || d < deadline)) deadline = d;
+      }
+    }
+    const next = deadline ?? null;
+    if (next === state.deadline) return;
+    state.deadline = next;
+    if (next === null) {
+      this.store.deleteRecord(TIMER_RECORD_PREFIX + key);
+      this.watermark.cancel(key);
+    } else {
+      this.store.putRecord(TIMER_RECORD_PREFIX + key, String(next));
+      this.watermark.schedule(key, next);
+    }
+  }
+
+  /** Event time passed a key's deadline: windows expire, trailing notFollowedBy matches complete. */
+  private async fireTimers(key: string, time: number): Promise<void> {
+    if (this.closed) return;
+    const state = this.store.peek(key) ?? (await this.loadState(key));
+    const catalog = this.catalogRef;
+    if (state.cep !== undefined) {
+      const out = this.cepOut;
+      out.results.length = 0;
+      out.dropped = 0;
+      for (let i = 0; i < catalog.patterns.length; i++) {
+        const p = catalog.patterns[i]!;
+        const current = this.slotOf(state, p);
+        if (current !== undefined) this.stepPattern(state, p, advanceTime(p.compiled, current, time, out));
+      }
+      if (out.results.length > 0) {
+        const derived: KeyState['recent'] = [];
+        this.emitResults(catalog, key, out.results, [], {}, derived);
+        for (const d of derived) this.pushRecent(state, d);
+      }
+      if (state.cepTime === null || time > state.cepTime) state.cepTime = time;
+    }
+    state.deadline = Number.NaN; // force re-arming
+    this.scheduleKey(key, state);
+    this.store.markDirty(key);
+    await this.store.commit();
+  }
+
+  private late(event: ArgusEvent, watermark: number, keyTime: number | null): void {
+    this.metrics.lateEvents.inc();
+    this.sinks.late?.write({ eventId: event.id, key: event.key, type: event.type, timestamp: event.time, watermark, keyTime });
+  }
+
+  private pushRecent(state: KeyState, entry: KeyState['recent'][number]): void {
+    state.recent.push(entry);
+    if (state.recent.length > this.limits.recentEventsPerKey) state.recent.shift();
   }
 
   /** Adds the event to the key's history. */
@@ -123,8 +303,9 @@ export class Engine implements DecisionEngine {
     if (state.firstSeen === null || event.time < state.firstSeen) state.firstSeen = event.time;
     if (state.lastSeen === null || event.time > state.lastSeen) state.lastSeen = event.time;
     state.decisions[OUTCOME_INDEX[decision.decision]]++;
-    state.recent.push({ id: event.id, type: event.type, time: event.time, decision: decision.decision, score: decision.score });
-    if (state.recent.length > limits.recentEventsPerKey) state.recent.shift();
+    this.pushRecent(state, { id: event.id, type: event.type, time: event.time, decision: decision.decision, score: decision.score });
+    for (let i = 0; i < this.derived.length; i++) this.pushRecent(state, this.derived[i]!);
+    this.derived.length = 0;
     const ids = state.ids;
     ids.set(event.id, event.time);
     // Forget the oldest ids past the count bound or the event-time window (and their stored decisions).
@@ -157,6 +338,8 @@ export class Engine implements DecisionEngine {
     if (state === undefined) return undefined;
     const decisions = {} as Record<Outcome, number>;
     for (let i = 0; i < OUTCOMES.length; i++) decisions[OUTCOMES[i]!] = state.decisions[i]!;
+    const partialMatches: Record<string, number> = {};
+    if (state.cep !== undefined) for (const [id, slot] of state.cep) partialMatches[id] = slot.state.partials.length;
     return {
       key,
       eventCount: state.eventCount,
@@ -164,12 +347,17 @@ export class Engine implements DecisionEngine {
       lastSeen: state.lastSeen,
       decisions,
       recent: state.recent.slice(),
+      partialMatches,
+      nextDeadline: state.deadline,
     };
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.watermark.stop();
     await this.store.close();
+    await this.sinks.alerts?.close();
+    await this.sinks.late?.close();
   }
 }

@@ -1,4 +1,12 @@
+import { decodeState, encodeState, type KeyState as MatcherState } from '../cep/index.ts';
 import type { Outcome } from './types.ts';
+
+/** One pattern's matcher state for a key, tagged with the pattern definition it belongs to. */
+export interface PatternSlot {
+  /** Hash of the pattern definition; a slot whose hash differs from the catalog's is dropped. */
+  hash: string;
+  state: MatcherState;
+}
 
 /** One recent event of a key, as `GET /v1/keys/:key` shows it. */
 export interface RecentEvent {
@@ -26,8 +34,12 @@ export interface KeyState {
    * window. Bounded by count and by event time (see `EngineLimits`).
    */
   ids: Map<string, number>;
-  /** Per-pattern CEP state (opaque, JSON-safe), keyed by pattern id. */
-  cep: Record<string, unknown> | undefined;
+  /** Live partial matches per pattern id; undefined when the key has none (the common case). */
+  cep: Map<string, PatternSlot> | undefined;
+  /** Event time of the latest event the key's patterns took (events older than it are late for CEP). */
+  cepTime: number | null;
+  /** Earliest time at which a pattern of this key needs time to pass (a window ends), or null. */
+  deadline: number | null;
   /** History-feature state (opaque, JSON-safe). */
   features: unknown;
 }
@@ -43,6 +55,8 @@ export function newKeyState(): KeyState {
     recent: [],
     ids: new Map(),
     cep: undefined,
+    cepTime: null,
+    deadline: null,
     features: undefined,
   };
 }
@@ -56,7 +70,10 @@ interface EncodedKeyState {
   r: RecentEvent[];
   /** ids and times, flattened: [id0, t0, id1, t1, …] */
   i: (string | number)[];
-  c?: Record<string, unknown>;
+  /** pattern id → [definition hash, matcher state] */
+  c?: Record<string, [string, unknown]>;
+  ct?: number;
+  dl?: number;
   x?: unknown;
 }
 
@@ -74,7 +91,13 @@ export const keyStateCodec = {
       r: state.recent,
       i: ids,
     };
-    if (state.cep !== undefined) doc.c = state.cep;
+    if (state.cep !== undefined) {
+      const c: Record<string, [string, unknown]> = {};
+      for (const [id, slot] of state.cep) c[id] = [slot.hash, encodeState(slot.state)];
+      doc.c = c;
+    }
+    if (state.cepTime !== null) doc.ct = state.cepTime;
+    if (state.deadline !== null) doc.dl = state.deadline;
     if (state.features !== undefined) doc.x = state.features;
     return JSON.stringify(doc);
   },
@@ -83,6 +106,16 @@ export const keyStateCodec = {
     if (doc.v !== 1) throw new Error(`unknown key state version ${String(doc.v)}`);
     const ids = new Map<string, number>();
     for (let j = 0; j + 1 < doc.i.length; j += 2) ids.set(doc.i[j] as string, doc.i[j + 1] as number);
+    let cep: Map<string, PatternSlot> | undefined;
+    if (doc.c !== undefined) {
+      cep = new Map();
+      for (const id of Object.keys(doc.c)) {
+        const [hash, encoded] = doc.c[id]!;
+        const state = decodeState(encoded);
+        if (state !== undefined) cep.set(id, { hash, state });
+      }
+      if (cep.size === 0) cep = undefined;
+    }
     return {
       eventCount: doc.n,
       firstSeen: doc.f,
@@ -90,7 +123,9 @@ export const keyStateCodec = {
       decisions: doc.d,
       recent: doc.r,
       ids,
-      cep: doc.c,
+      cep,
+      cepTime: doc.ct ?? null,
+      deadline: doc.dl ?? null,
       features: doc.x,
     };
   },

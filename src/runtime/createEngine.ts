@@ -1,8 +1,12 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { JsonlSink, StreamSink, TeeSink } from '../io/file/index.ts';
+import type { Alert, LateEvent, RecordSink } from './types.ts';
+import { Watermark, type WatermarkOptions } from './Watermark.ts';
 import { loadCatalog } from '../catalog/index.ts';
 import { EventParser } from '../events/index.ts';
 import { KeyedStateStore, LevelBackend, MemoryBackend } from '../state/index.ts';
-import { DEFAULT_LIMITS, Engine, type EngineLimits } from './Engine.ts';
+import { DEFAULT_LIMITS, Engine, type EngineLimits, type EngineSinks } from './Engine.ts';
 import { EngineMetrics } from './engineMetrics.ts';
 import { keyStateCodec, type KeyState } from './KeyState.ts';
 import { MetricsRegistry } from './metrics.ts';
@@ -21,6 +25,20 @@ export interface EngineConfig {
   maxCachedKeys: number;
   metrics: MetricsRegistry;
   limits?: Partial<EngineLimits>;
+  /** Bound on live partial matches per key and pattern (default 10,000). */
+  maxPartialMatches?: number;
+  /** Event-time watermark and timers. */
+  watermark?: WatermarkOptions;
+  /** Alerts JSONL file (default `<dataDir>/alerts.jsonl`; none with `:memory:` data); `false`: no file. */
+  alertsFile?: string | false;
+  /** Also print alerts on stdout, one JSON line each (default false). */
+  alertsStdout?: boolean;
+  /** Late events JSONL file (default `<dataDir>/late-events.jsonl`); `false`: none. */
+  lateFile?: string | false;
+  /** Extra sinks (Kafka, tests). */
+  sinks?: EngineSinks;
+  /** Start the wall-clock timer loop (serve: yes; tests may drive `engine.watermark.tick()`). Default true. */
+  startTimers?: boolean;
 }
 
 export const DEFAULT_ENGINE_CONFIG: Omit<EngineConfig, 'metrics'> = {
@@ -40,7 +58,12 @@ export const DEFAULT_ENGINE_CONFIG: Omit<EngineConfig, 'metrics'> = {
 export async function createEngine(config: Partial<EngineConfig> & { metrics?: MetricsRegistry } = {}): Promise<Engine> {
   const c = { ...DEFAULT_ENGINE_CONFIG, ...config };
   const registry = config.metrics ?? new MetricsRegistry();
-  const catalog = await loadCatalog({ rulesDir: c.rulesDir, patternsDir: c.patternsDir });
+  const catalog = await loadCatalog({
+    rulesDir: c.rulesDir,
+    patternsDir: c.patternsDir,
+    keyField: c.keyField,
+    maxPartialMatches: c.maxPartialMatches,
+  });
   let backend;
   if (c.dataDir === ':memory:') backend = new MemoryBackend();
   else {
@@ -56,5 +79,26 @@ export async function createEngine(config: Partial<EngineConfig> & { metrics?: M
   await store.open();
   const metrics = new EngineMetrics(registry);
   metrics.watchStore(() => store.stats());
-  return new Engine(catalog, store, new EventParser({ keyField: c.keyField }), metrics, { ...DEFAULT_LIMITS, ...c.limits });
+  const inMemory = c.dataDir === ':memory:';
+  const alerts: RecordSink<Alert>[] = [];
+  const alertsFile = c.alertsFile ?? (inMemory ? false : join(c.dataDir, 'alerts.jsonl'));
+  if (alertsFile !== false) alerts.push(new JsonlSink<Alert>(alertsFile));
+  if (c.alertsStdout === true) alerts.push(new StreamSink<Alert>(process.stdout));
+  if (c.sinks?.alerts !== undefined) alerts.push(c.sinks.alerts);
+  const late: RecordSink<LateEvent>[] = [];
+  const lateFile = c.lateFile ?? (inMemory ? false : join(c.dataDir, 'late-events.jsonl'));
+  if (lateFile !== false) late.push(new JsonlSink<LateEvent>(lateFile));
+  if (c.sinks?.late !== undefined) late.push(c.sinks.late);
+  const engine = new Engine(
+    catalog,
+    store,
+    new EventParser({ keyField: c.keyField }),
+    metrics,
+    { ...DEFAULT_LIMITS, ...c.limits },
+    { alerts: new TeeSink(alerts), late: new TeeSink(late) },
+    new Watermark(c.watermark),
+  );
+  await engine.restoreTimers();
+  if (c.startTimers !== false) engine.watermark.start();
+  return engine;
 }

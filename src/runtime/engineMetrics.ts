@@ -10,6 +10,11 @@ export class EngineMetrics {
   readonly decisions: [CounterChild, CounterChild, CounterChild];
   readonly duplicates: Counter;
   readonly decisionLatency: Histogram;
+  readonly lateEvents: Counter;
+  readonly droppedPartialMatches: Counter;
+  readonly alerts: Counter;
+  private readonly patternResults: Counter;
+  private readonly patternChildren = new Map<string, CounterChild>();
   private readonly ruleHits: Counter;
   private readonly ruleChildren = new Map<string, CounterChild>();
 
@@ -21,6 +26,16 @@ export class EngineMetrics {
       'Events whose id was already processed: answered from the stored decision.',
     );
     this.ruleHits = registry.counter('rule_hits_total', 'Rules that fired, by rule and mode (enforce or shadow).', ['rule', 'mode']);
+    this.lateEvents = registry.counter(
+      'late_events_total',
+      'Events older than the watermark or than their key\'s latest matched event: decided, but not matched by patterns.',
+    );
+    this.droppedPartialMatches = registry.counter(
+      'cep_dropped_partial_matches_total',
+      'Partial matches dropped because a key reached the bound on live partial matches.',
+    );
+    this.alerts = registry.counter('alerts_total', 'Alerts written by patterns with emit.');
+    this.patternResults = registry.counter('pattern_results_total', 'Pattern matches and timeouts, by pattern.', ['pattern', 'kind']);
     this.decisionLatency = registry.histogram(
       'engine_decision_seconds',
       'Time from an event entering the runtime to its durable decision.',
@@ -33,6 +48,16 @@ export class EngineMetrics {
     if (child === undefined) {
       child = this.ruleHits.labels(rule, mode);
       this.ruleChildren.set(id, child);
+    }
+    child.inc();
+  }
+
+  patternResult(pattern: string, kind: 'match' | 'timeout'): void {
+    const id = `${pattern}\u0000${kind}`;
+    let child = this.patternChildren.get(id);
+    if (child === undefined) {
+      child = this.patternResults.labels(pattern, kind);
+      this.patternChildren.set(id, child);
     }
     child.inc();
   }

@@ -61,3 +61,34 @@ export interface DecisionEngine {
   readonly catalogVersion: string;
   close(): Promise<void>;
 }
+
+/** A pattern match (or timeout) raised as an alert by a pattern with `emit`. */
+export interface Alert {
+  /** Deterministic: the same match always gets the same id, so consumers can de-duplicate. */
+  id: string;
+  kind: 'match' | 'timeout';
+  pattern: string;
+  key: string;
+  /** Time of the match (its last event, or the window end); for a timeout, when it expired. */
+  timestamp: number;
+  stages: Record<string, string[]>;
+  /** From the pattern's `emit`: alert type, severity, score, reason, … */
+  emit: Record<string, unknown>;
+  catalogVersion: string;
+}
+
+/** An event that arrived too late for pattern matching (older than the watermark or its key's time). */
+export interface LateEvent {
+  eventId: string;
+  key: string;
+  type: string;
+  timestamp: number;
+  watermark: number;
+  keyTime: number | null;
+}
+
+/** Where the runtime writes alerts and late events (JSONL file, stdout, Kafka, …). */
+export interface RecordSink<T> {
+  write(record: T): void;
+  close(): Promise<void>;
+}

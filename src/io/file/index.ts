@@ -1,0 +1,1 @@
+export { JsonlSink, StreamSink, TeeSink } from './JsonlSink.ts';
