@@ -91,6 +91,16 @@ const condition: fc.Arbitrary<unknown> = fc.letrec<{ node: unknown }>((tie) => (
     { arbitrary: leaf, weight: 5 },
     { arbitrary: fc.array(tie('node'), { maxLength: 4 }).map((all) => ({ all })), weight: 2 },
     { arbitrary: fc.array(tie('node'), { maxLength: 4 }).map((any) => ({ any })), weight: 2 },
+    {
+      // condition priorities only reorder evaluation; params are passed to (constant) facts
+      arbitrary: fc
+        .tuple(fc.constantFrom('all', 'any'), fc.array(tie('node'), { maxLength: 4 }), fc.integer({ min: 1, max: 3 }))
+        .map(([op, kids, priority]) => ({
+          [op]: kids.map((k, i) => (i % 2 === 0 && k !== null && typeof k === 'object' && 'fact' in k ? { ...k, priority, params: { p: i } } : k)),
+          priority,
+        })),
+      weight: 1,
+    },
     { arbitrary: tie('node').map((not) => ({ not })), weight: 1 },
   ),
 })).node;
