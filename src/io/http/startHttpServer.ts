@@ -15,7 +15,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** A route with its metric handles, resolved once at start-up. */
 interface BoundRoute {
-  def: RouteDefinition;
+  /** Undefined for the pseudo-routes that label 404 and 405 answers. */
+  def: RouteDefinition | undefined;
   /** `POST /v1/decisions`: the metrics label. */
   label: string;
   latency: HistogramChild;
@@ -50,7 +51,7 @@ export async function startHttpServer(engine: HttpEngine, options: HttpServerOpt
   const inFlight: Gauge = metrics.gauge('http_requests_in_flight', 'HTTP requests being processed.');
 
   const bind = (def: RouteDefinition | undefined, label: string): BoundRoute => ({
-    def: def!,
+    def,
     label,
     latency: duration.labels(label),
     byStatus: new Map(),
@@ -109,7 +110,7 @@ export async function startHttpServer(engine: HttpEngine, options: HttpServerOpt
         throw new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${q < 0 ? url : url.slice(0, q)}`);
       }
       route = match.route;
-      const def = route.def;
+      const def = route.def!;
       checkAccess(def.access ?? 'api', req);
       const params = match.params.length === 0 ? match.params : match.params.map(decodeParam);
       let body: Buffer = EMPTY;
