@@ -67,10 +67,15 @@ function and(a: Cond, b: Cond): Cond {
   if (a === FALSE || b === FALSE) return FALSE;
   return (c) => a(c) && b(c);
 }
+/** A negation remembers what it negates, so the step can reuse a result it already has. */
+export type NotCond = Cond & { negates?: Cond };
 function not(a: Cond): Cond {
   if (a === TRUE) return FALSE;
   if (a === FALSE) return TRUE;
-  return (c) => !a(c);
+  if ((a as NotCond).negates !== undefined) return (a as NotCond).negates!;
+  const n: NotCond = (c) => !a(c);
+  n.negates = a;
+  return n;
 }
 
 const STRICT = 0;

@@ -67,7 +67,7 @@ export function decodeState(json: unknown): KeyState | undefined {
   if (typeof enc !== 'object' || enc.v !== 1 || !Array.isArray(enc.nodes) || !Array.isArray(enc.partials)) {
     throw new ArgusError('cannot decode CEP key state: unknown format', { code: 'CEP_STATE_FORMAT' });
   }
-  const st: KeyState = { partials: [], held: null, seq: enc.seq, buffered: 0 };
+  const st: KeyState = { partials: [], held: null, seq: enc.seq, buffered: 0, minDeadline: Infinity };
   const entries = enc.events.map(([id, type, time, key, data, seq]) => new Entry({ id, type, time, key, data } as ArgusEvent, seq));
   const nodes: Node[] = [];
   for (const [e, stage, prev] of enc.nodes) {
@@ -83,6 +83,7 @@ export function decodeState(json: unknown): KeyState | undefined {
     return new CState(s, node, startTime, startSeq, prevTime, deadline === null ? Infinity : deadline);
   };
   st.partials = enc.partials.map(partial);
+  for (const cs of st.partials) if (cs.deadline < st.minDeadline) st.minDeadline = cs.deadline;
   if (enc.held.length > 0) st.held = enc.held.map(partial);
   return st;
 }

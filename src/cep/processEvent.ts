@@ -1,6 +1,6 @@
 import { ArgusError } from '../errors.ts';
 import type { ArgusEvent } from '../events/ArgusEvent.ts';
-import { FINAL, IGNORE, PENDING, PROCEED, STOP, TAKE, TRUE, type CompiledPattern, type Edge, type NState } from './compilePattern.ts';
+import { FINAL, IGNORE, PENDING, PROCEED, STOP, TAKE, TRUE, type CompiledPattern, type Cond, type Edge, type NotCond, type NState } from './compilePattern.ts';
 import { Entry, chainEvents, putNode, releaseNode } from './sharedBuffer.ts';
 import type { BufferEntry, BufferNode, CepResult, ComputationState, KeyState, StepOutput } from './types.ts';
 
@@ -39,15 +39,18 @@ export class SkipStrategyError extends ArgusError {
   }
 }
 
-// Scratch space of the (synchronous, non-reentrant) step.
+// Scratch space of the (synchronous, non-reentrant) step, used with counters (no resizing).
 const edgeBuf: Edge[] = [];
 let edgeCount = 0;
 const stateStack: NState[] = [];
 const results: CState[] = [];
+let resultCount = 0;
 const nextPartials: CState[] = [];
+let nextCount = 0;
 const potential: CState[] = [];
 const expired: CState[] = [];
 const nodes: BufferNode[] = [];
+const NO_PARTIALS: ComputationState[] = [];
 
 // The event being processed.
 let curState: KeyState | undefined;
@@ -57,7 +60,15 @@ let curEntry: BufferEntry | null = null;
 let discard = false;
 
 function newKeyState(): KeyState {
-  return { partials: [], held: null, seq: 0, buffered: 0 };
+  // `partials` is replaced (never mutated) until the step writes its result back
+  return { partials: NO_PARTIALS, held: null, seq: 0, buffered: 0, minDeadline: Infinity };
+}
+
+function refreshDeadline(st: KeyState): void {
+  let d = Infinity;
+  const partials = st.partials;
+  for (let i = 0; i < partials.length; i++) if (partials[i]!.deadline < d) d = partials[i]!.deadline;
+  st.minDeadline = d;
 }
 
 function deadlineOf(p: CompiledPattern, s: NState, startTime: number, prevTime: number): number {
@@ -71,21 +82,42 @@ function newState(p: CompiledPattern, s: NState, node: BufferNode, startTime: nu
   return new CState(s.id, node, startTime, startSeq, prevTime, deadlineOf(p, s, startTime, prevTime));
 }
 
+// Results of the conditions evaluated for one partial match and one event (a take condition
+// and its negation on the ignore edge are evaluated once).
+let memoA: Cond | null = null;
+let memoB: Cond | null = null;
+let resA = false;
+let resB = false;
+
+function test(p: CompiledPattern, c: Cond): boolean {
+  if (c === TRUE) return true;
+  const inner = (c as NotCond).negates;
+  if (inner !== undefined) return !test(p, inner);
+  if (c === memoA) return resA;
+  if (c === memoB) return resB;
+  const r = c(p.ctx);
+  memoB = memoA;
+  resB = resA;
+  memoA = c;
+  resA = r;
+  return r;
+}
+
 /** Take / ignore edges enabled by the event, following proceed (epsilon) edges. */
 function decisionGraph(p: CompiledPattern, state: NState): void {
-  const ctx = p.ctx;
+  memoA = memoB = null;
   edgeCount = 0;
-  stateStack.length = 0;
-  stateStack.push(state);
-  while (stateStack.length > 0) {
-    const s = stateStack.pop()!;
+  let top = 0;
+  stateStack[top++] = state;
+  while (top > 0) {
+    const s = stateStack[--top]!;
     const edges = s.edges;
     for (let i = 0; i < edges.length; i++) {
       const e = edges[i]!;
-      if (e.cond !== TRUE && !e.cond(ctx)) continue;
+      if (!test(p, e.cond)) continue;
       if (e.action === PROCEED) {
         // a pending state is entered only by taking an event (see afterProceed)
-        if (e.target.kind !== PENDING) stateStack.push(e.target);
+        if (e.target.kind !== PENDING) stateStack[top++] = e.target;
       } else {
         edgeBuf[edgeCount++] = e;
       }
@@ -95,23 +127,19 @@ function decisionGraph(p: CompiledPattern, state: NState): void {
 
 /** The final (or pending) state reachable from `state` by proceed edges, as FlinkCEP's findFinalStateAfterProceed. */
 function afterProceed(p: CompiledPattern, state: NState): NState | null {
-  const ctx = p.ctx;
-  const base = stateStack.length;
-  stateStack.push(state);
-  let found: NState | null = null;
-  while (stateStack.length > base && found === null) {
-    const s = stateStack.pop()!;
-    for (const e of s.edges) {
-      if (e.action !== PROCEED || (e.cond !== TRUE && !e.cond(ctx))) continue;
-      if (e.target.kind === FINAL || e.target.kind === PENDING) {
-        found = e.target;
-        break;
-      }
-      stateStack.push(e.target);
+  let top = 0;
+  stateStack[top++] = state;
+  while (top > 0) {
+    const s = stateStack[--top]!;
+    const edges = s.edges;
+    for (let i = 0; i < edges.length; i++) {
+      const e = edges[i]!;
+      if (e.action !== PROCEED || !test(p, e.cond)) continue;
+      if (e.target.kind === FINAL || e.target.kind === PENDING) return e.target;
+      stateStack[top++] = e.target;
     }
   }
-  stateStack.length = base;
-  return found;
+  return null;
 }
 
 function entry(): BufferEntry {
@@ -127,7 +155,7 @@ function entry(): BufferEntry {
 function computeNext(p: CompiledPattern, cs: CState | null): boolean {
   const state = cs === null ? p.start : p.states[cs.state]!;
   p.ctx.node = cs === null ? null : cs.node;
-  results.length = 0;
+  resultCount = 0;
   discard = false;
   decisionGraph(p, state);
   if (cs !== null && edgeCount === 1 && edgeBuf[0]!.action === IGNORE && edgeBuf[0]!.target === state) return true;
@@ -139,7 +167,7 @@ function computeNext(p: CompiledPattern, cs: CState | null): boolean {
       continue;
     }
     if (e.action === IGNORE) {
-      if (cs !== null) results.push(newState(p, e.target, cs.node, cs.startTime, cs.startSeq, cs.prevTime));
+      if (cs !== null) results[resultCount++] = newState(p, e.target, cs.node, cs.startTime, cs.startSeq, cs.prevTime);
     } else if (e.action === TAKE) {
       const src = e.source;
       if (cs !== null && src.window >= 0 && t - cs.prevTime >= src.window) continue;
@@ -147,9 +175,9 @@ function computeNext(p: CompiledPattern, cs: CState | null): boolean {
       const node = putNode(curState, entry(), src.stage, cs === null ? null : cs.node);
       const startTime = cs === null ? t : cs.startTime;
       const startSeq = cs === null ? curSeq : cs.startSeq;
-      results.push(newState(p, e.target, node, startTime, startSeq, t));
+      results[resultCount++] = newState(p, e.target, node, startTime, startSeq, t);
       const end = afterProceed(p, e.target);
-      if (end !== null) results.push(newState(p, end, node, startTime, startSeq, t));
+      if (end !== null) results[resultCount++] = newState(p, end, node, startTime, startSeq, t);
     }
   }
   return false;
@@ -160,11 +188,11 @@ function earlier(a: ComputationState, b: ComputationState): number {
 }
 
 function keep(p: CompiledPattern, st: KeyState, cs: CState, out: StepOutput): void {
-  if (nextPartials.length >= p.maxPartialMatches) {
+  if (nextCount >= p.maxPartialMatches) {
     releaseNode(st, cs.node);
     out.dropped++;
   } else {
-    nextPartials.push(cs);
+    nextPartials[nextCount++] = cs;
   }
 }
 
@@ -173,20 +201,20 @@ function keep(p: CompiledPattern, st: KeyState, cs: CState, out: StepOutput): vo
  * expire), then steps every partial match and the start state. Results go to `out`.
  */
 export function processEvent(p: CompiledPattern, state: KeyState | undefined, event: ArgusEvent, out: StepOutput): KeyState | undefined {
-  if (state !== undefined) state = advanceTime(p, state, event.time, out);
+  if (state !== undefined && state.minDeadline <= event.time) state = advanceTime(p, state, event.time, out);
   curState = state;
   curEvent = event;
   curEntry = null;
   curSeq = state === undefined ? 0 : state.seq;
   p.ctx.data = event.data;
-  nextPartials.length = 0;
-  potential.length = 0;
+  nextCount = 0;
+  if (potential.length !== 0) potential.length = 0;
   let changed = false;
 
   if (state !== undefined) {
-    const partials = state.partials;
+    const partials = state.partials as CState[];
     for (let i = 0; i < partials.length; i++) {
-      const cs = partials[i] as CState;
+      const cs = partials[i]!;
       if (computeNext(p, cs)) {
         keep(p, state, cs, out);
         continue;
@@ -197,7 +225,7 @@ export function processEvent(p: CompiledPattern, state: KeyState | undefined, ev
     }
   }
   computeNext(p, null);
-  if (results.length > 0 || discard) {
+  if (resultCount > 0 || discard) {
     changed = true;
     collect(p, curState!, out);
   }
@@ -207,24 +235,31 @@ export function processEvent(p: CompiledPattern, state: KeyState | undefined, ev
   if (st === undefined) return undefined;
   st.seq = curSeq + 1;
   if (changed) {
-    const partials = st.partials;
-    partials.length = 0;
-    for (let i = 0; i < nextPartials.length; i++) partials.push(nextPartials[i]!);
+    const partials = st.partials as CState[];
+    if (nextCount === 0) st.partials = NO_PARTIALS;
+    else if (partials === NO_PARTIALS || partials.length < nextCount) st.partials = nextPartials.slice(0, nextCount);
+    else {
+      for (let i = 0; i < nextCount; i++) partials[i] = nextPartials[i]!;
+      if (partials.length !== nextCount) partials.length = nextCount;
+    }
+    refreshDeadline(st);
   }
-  nextPartials.length = 0;
+  for (let i = 0; i < nextCount; i++) nextPartials[i] = undefined as unknown as CState;
+  nextCount = 0;
   if (potential.length > 0 || (st.held !== null && st.held.length > 0)) emitMatches(p, st, out);
   return st.partials.length === 0 && (st.held === null || st.held.length === 0) ? undefined : st;
 }
 
 /** Sorts `results` of one partial match into matches, kept partial matches, or discarded ones. */
 function collect(p: CompiledPattern, st: KeyState, out: StepOutput): void {
-  for (let j = 0; j < results.length; j++) {
+  for (let j = 0; j < resultCount; j++) {
     const r = results[j]!;
+    results[j] = undefined as unknown as CState;
     if (p.states[r.state]!.kind === FINAL) potential.push(r);
     else if (discard) releaseNode(st, r.node);
     else keep(p, st, r, out);
   }
-  results.length = 0;
+  resultCount = 0;
 }
 
 /**
@@ -234,15 +269,13 @@ function collect(p: CompiledPattern, st: KeyState, out: StepOutput): void {
  */
 export function advanceTime(p: CompiledPattern, state: KeyState | undefined, time: number, out: StepOutput): KeyState | undefined {
   if (state === undefined) return undefined;
-  const partials = state.partials;
-  let any = time === Infinity;
-  for (let i = 0; i < partials.length && !any; i++) if (partials[i]!.deadline <= time) any = true; // (Infinity only when time is)
-  if (!any) return state;
+  if (state.minDeadline > time && time !== Infinity) return state;
+  const partials = state.partials as CState[];
   potential.length = 0;
   expired.length = 0;
   let n = 0;
   for (let i = 0; i < partials.length; i++) {
-    const cs = partials[i] as CState;
+    const cs = partials[i]!;
     if (cs.deadline <= time && cs.deadline !== Infinity) {
       if (p.states[cs.state]!.kind === PENDING) potential.push(cs);
       else if (p.timeouts) expired.push(cs);
@@ -253,7 +286,8 @@ export function advanceTime(p: CompiledPattern, state: KeyState | undefined, tim
       partials[n++] = cs;
     }
   }
-  partials.length = n;
+  if (n !== partials.length) partials.length = n;
+  refreshDeadline(state);
   emitMatches(p, state, out);
   for (let i = 0; i < expired.length; i++) {
     const cs = expired[i]!;
@@ -265,11 +299,9 @@ export function advanceTime(p: CompiledPattern, state: KeyState | undefined, tim
 }
 
 /** When the key next needs `advanceTime` without an event (a window ends), or undefined. */
-export function nextDeadline(p: CompiledPattern, state: KeyState | undefined): number | undefined {
-  if (state === undefined) return undefined;
-  let d = Infinity;
-  for (const cs of state.partials) if (cs.deadline < d) d = cs.deadline;
-  return d === Infinity ? undefined : d;
+export function nextDeadline(_p: CompiledPattern, state: KeyState | undefined): number | undefined {
+  if (state === undefined || state.minDeadline === Infinity) return undefined;
+  return state.minDeadline;
 }
 
 /** Emits the matches in `potential` (and held ones) under the pattern's skip strategy (spec §5). */
@@ -339,13 +371,14 @@ function prune(p: CompiledPattern, st: KeyState, m: ComputationState): void {
     return inclusive ? c <= 0 : c < 0;
   };
   let n = 0;
-  const partials = st.partials;
+  const partials = st.partials as CState[];
   for (let i = 0; i < partials.length; i++) {
     const cs = partials[i]!;
     if (shouldPrune(cs)) releaseNode(st, cs.node);
     else partials[n++] = cs;
   }
-  partials.length = n;
+  if (n !== partials.length) partials.length = n;
+  refreshDeadline(st);
   const held = st.held!;
   n = 0;
   for (let i = 0; i < held.length; i++) {

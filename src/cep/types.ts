@@ -100,6 +100,8 @@ export interface KeyState {
   seq: number;
   /** Events referenced by live nodes. */
   buffered: number;
+  /** Earliest deadline of the partial matches (Infinity: none), so idle steps skip expiry. */
+  minDeadline: number;
 }
 
 /** A match or a timed-out partial match. */
