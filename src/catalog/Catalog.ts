@@ -1,4 +1,5 @@
 import type { CompiledPattern } from '../cep/index.ts';
+import type { FeatureSet } from '../features/index.ts';
 import { compileRuleSet, decide, type CompiledRuleSet, type DecisionPolicy, type FiredRule, type RuleDecision, type RuleDefinition, type RuleFacts } from '../rules/index.ts';
 
 /** One file of the catalog and how it loaded. */
@@ -36,6 +37,8 @@ export class Catalog {
     readonly policy: Readonly<DecisionPolicy>,
     readonly files: readonly CatalogFile[],
     readonly patterns: readonly LoadedPattern[] = [],
+    /** History features of `rules/features.json`, if any. */
+    readonly features: FeatureSet | undefined = undefined,
   ) {
     this.ruleSet = compileRuleSet(rules);
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { compilePattern, parsePattern } from '../cep/index.ts';
+import { compileFeatures, parseFeatures, type FeatureSet } from '../features/index.ts';
 import { ArgusError, ValidationError } from '../errors.ts';
 import { isRuleFile, loadRuleDocuments, POLICY_FILE, type RuleDocument } from '../rules/index.ts';
 import { Catalog, type CatalogFile, type LoadedPattern } from './Catalog.ts';
@@ -49,6 +50,7 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
   const files: CatalogFile[] = [];
   const docs: RuleDocument[] = [];
   const texts = new Map<string, string>();
+  let features: FeatureSet | undefined;
   const display = (path: string): string => {
     const rel = relative(process.cwd(), path);
     return rel === '' || rel.startsWith('..') ? path : rel;
@@ -61,12 +63,13 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
     texts.set(file, text);
     const kind = name === POLICY_FILE ? 'policy' : isRuleFile(name) ? 'rule' : 'features';
     files.push({ file, kind, hash: hashOf(text) });
-    if (kind === 'features') continue; // history features load with their own issue
     try {
-      docs.push({ file, json: parseJsonDocument(text, file, kind) });
+      const json = parseJsonDocument(text, file, kind);
+      if (kind === 'features') features = compileFeatures(parseFeatures(json, file));
+      else docs.push({ file, json });
     } catch (err) {
-      if (err instanceof ValidationError) errors.push(err);
-      else throw err;
+      if (!(err instanceof ValidationError)) throw err;
+      errors.push(err.line === undefined ? locateError(err, text, file) : err);
     }
   }
 
@@ -105,7 +108,7 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
     try {
       const { rules, policy } = loadRuleDocuments(docs);
       const version = `c${hashOf(files.map((f) => `${f.file}\u0000${f.hash}`).join('\n'))}`;
-      catalog = new Catalog(version, rules, policy, files, patterns);
+      catalog = new Catalog(version, rules, policy, files, patterns, features);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const text = err.file !== undefined ? texts.get(err.file) : undefined;

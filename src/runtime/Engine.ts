@@ -2,6 +2,7 @@ import { ArgusError, EngineClosedError } from '../errors.ts';
 import type { ArgusEvent } from '../events/ArgusEvent.ts';
 import type { EventParser } from '../events/parseEvent.ts';
 import type { Catalog, LoadedPattern } from '../catalog/Catalog.ts';
+import type { FeatureOutput } from '../features/index.ts';
 import { advanceTime, createStepOutput, nextDeadline, processEvent, type CepResult, type StepOutput } from '../cep/index.ts';
 import type { KeyedStateStore } from '../state/index.ts';
 import { newKeyState, OUTCOME_INDEX, type KeyState } from './KeyState.ts';
@@ -115,8 +116,9 @@ export class Engine implements DecisionEngine {
     if (state.ids.has(event.id)) return this.duplicate(event, start);
 
     this.watermark.observe(event.time);
-    const decision = this.evaluate(this.catalogRef, state, event);
-    this.record(state, event, decision);
+    const catalog = this.catalogRef;
+    const decision = this.evaluate(catalog, state, event);
+    this.record(catalog, state, event, decision);
     this.store.markDirty(key);
     this.store.putRecord(decisionRecord(key, event.id), JSON.stringify(decision));
     await this.store.commit();
@@ -165,7 +167,17 @@ export class Engine implements DecisionEngine {
         this.scheduleKey(event.key, state);
       }
     }
-    const facts = { event: event.data, features: EMPTY, matches: matchFacts, lists: EMPTY };
+    let features: Readonly<Record<string, unknown>> = EMPTY;
+    if (catalog.features !== undefined) {
+      // Features describe the key's history strictly before this event; `record` adds the event after.
+      const fs = catalog.features;
+      const fstate = fs.load(state.features);
+      state.features = fstate;
+      const values: FeatureOutput = {};
+      fs.evaluate(fstate, event, values);
+      features = values;
+    }
+    const facts = { event: event.data, features, matches: matchFacts, lists: EMPTY };
     const outcome = catalog.evaluate(event.type, facts);
     for (let i = 0; i < outcome.reasons.length; i++) this.metrics.ruleHit(outcome.reasons[i]!.rule, 'enforce');
     for (let i = 0; i < outcome.shadow.length; i++) this.metrics.ruleHit(outcome.shadow[i]!.rule, 'shadow');
@@ -276,7 +288,12 @@ export class Engine implements DecisionEngine {
       if (out.results.length > 0) {
         const derived: KeyState['recent'] = [];
         this.emitResults(catalog, key, out.results, [], {}, derived);
-        for (const d of derived) this.pushRecent(state, d);
+        for (const d of derived) {
+          this.pushRecent(state, d);
+          if (catalog.features !== undefined) {
+            state.features = catalog.features.update(catalog.features.load(state.features), this.derivedEvent(key, d));
+          }
+        }
       }
       if (state.cepTime === null || time > state.cepTime) state.cepTime = time;
     }
@@ -284,6 +301,11 @@ export class Engine implements DecisionEngine {
     this.scheduleKey(key, state);
     this.store.markDirty(key);
     await this.store.commit();
+  }
+
+  /** The derived event `match:<pattern>` as features see it. */
+  private derivedEvent(key: string, entry: KeyState['recent'][number]): ArgusEvent {
+    return { id: entry.id, type: entry.type, time: entry.time, key, data: { id: entry.id, type: entry.type, timestamp: entry.time } };
   }
 
   private late(event: ArgusEvent, watermark: number, keyTime: number | null): void {
@@ -296,9 +318,15 @@ export class Engine implements DecisionEngine {
     if (state.recent.length > this.limits.recentEventsPerKey) state.recent.shift();
   }
 
-  /** Adds the event to the key's history. */
-  private record(state: KeyState, event: ArgusEvent, decision: Decision): void {
+  /** Adds the event (and the derived match events it caused) to the key's history. */
+  private record(catalog: Catalog, state: KeyState, event: ArgusEvent, decision: Decision): void {
     const limits = this.limits;
+    if (catalog.features !== undefined) {
+      const fs = catalog.features;
+      const fstate = fs.load(state.features);
+      state.features = fs.update(fstate, event);
+      for (let i = 0; i < this.derived.length; i++) fs.update(fstate, this.derivedEvent(event.key, this.derived[i]!));
+    }
     state.eventCount++;
     if (state.firstSeen === null || event.time < state.firstSeen) state.firstSeen = event.time;
     if (state.lastSeen === null || event.time > state.lastSeen) state.lastSeen = event.time;
@@ -347,6 +375,10 @@ export class Engine implements DecisionEngine {
       lastSeen: state.lastSeen,
       decisions,
       recent: state.recent.slice(),
+      features:
+        this.catalogRef.features !== undefined && state.lastSeen !== null
+          ? this.catalogRef.features.describe(this.catalogRef.features.load(state.features), state.lastSeen)
+          : {},
       partialMatches,
       nextDeadline: state.deadline,
     };
