@@ -91,3 +91,32 @@ export function decodeValues(v: unknown, n: number, numeric: boolean, at: Path):
   }
   return v.slice() as FieldValue[];
 }
+
+/**
+ * A getter for a validated dot path (no `__proto__`/`constructor`/`prototype` segment), faster
+ * than `compilePath`'s own-property test on the hot path. It may return an inherited
+ * `Object.prototype` member for a missing field — always a function, which every feature treats
+ * as "no value", exactly as it treats `undefined`.
+ */
+export function fieldGetter(path: string): (data: unknown) => unknown {
+  const parts = path.split('.');
+  if (parts.length === 1) {
+    const a = parts[0]!;
+    return (o) => (o as Record<string, unknown>)[a];
+  }
+  if (parts.length === 2) {
+    const [a, b] = parts as [string, string];
+    return (o) => {
+      const v = (o as Record<string, unknown>)[a];
+      return v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[b] : undefined;
+    };
+  }
+  return (o) => {
+    let cur: unknown = o;
+    for (let i = 0; i < parts.length; i++) {
+      if (cur === null || typeof cur !== 'object') return undefined;
+      cur = (cur as Record<string, unknown>)[parts[i]!];
+    }
+    return cur;
+  };
+}

@@ -12,7 +12,7 @@ import {
   type Feature,
   type Path,
 } from './Feature.ts';
-import { LogSlot } from './LogSlot.ts';
+import { BASE, CLOCK, HORIZON, LOW, LogSlot } from './LogSlot.ts';
 import { upperBound } from './sortedSearch.ts';
 import type { FeatureDescription, FeatureKind, FeatureOutput, FeatureValue } from './types.ts';
 
@@ -44,7 +44,7 @@ export class LatestFeature implements Feature<LogSlot> {
   }
 
   create(): LogSlot {
-    return new LogSlot();
+    return new LogSlot(this.isLast);
   }
 
   evaluate(s: LogSlot, event: ArgusEvent, out: FeatureOutput): boolean {
@@ -52,18 +52,18 @@ export class LatestFeature implements Feature<LogSlot> {
     const from = t - this.window;
     const times = s.times;
     const end = times.length;
-    const i = t >= s.clock ? end - 1 : upperBound(times, s.head, end, t) - 1;
+    const i = t >= s.times[CLOCK] ? end - 1 : upperBound(times, s.head, end, t) - 1;
     if (i >= s.head && times[i]! > from) {
       out[this.name] = this.isLast ? s.vals[i]! : t - times[i]!;
       return true;
     }
     out[this.name] = null;
-    return s.horizon <= from;
+    return s.times[HORIZON] <= from;
   }
 
   update(s: LogSlot, event: ArgusEvent, matched: boolean): void {
     const u = event.time;
-    if (u > s.clock) s.clock = u;
+    if (u > s.times[CLOCK]) s.times[CLOCK] = u;
     if (matched) {
       if (!this.isLast) this.insert(s, u, undefined);
       else {
@@ -75,8 +75,9 @@ export class LatestFeature implements Feature<LogSlot> {
   }
 
   expire(s: LogSlot, time: number): void {
-    if (time > s.clock) s.clock = time;
+    if (time > s.times[CLOCK]) s.times[CLOCK] = time;
     this.retain(s);
+    if (s.head > BASE) this.compact(s);
   }
 
   describe(s: LogSlot, time: number): FeatureDescription {
@@ -95,23 +96,23 @@ export class LatestFeature implements Feature<LogSlot> {
   }
 
   encode(s: LogSlot): unknown {
-    const o: Record<string, unknown> = { c: encodeTime(s.clock), t: s.times.slice(s.head) };
+    const o: Record<string, unknown> = { c: encodeTime(s.times[CLOCK]), t: s.times.slice(s.head) };
     if (this.isLast) o.v = s.vals.slice(s.head);
-    if (s.horizon !== -Infinity) o.z = s.horizon;
+    if (s.times[HORIZON] !== -Infinity) o.z = s.times[HORIZON];
     if (s.dropped > 0) o.n = s.dropped;
     return o;
   }
 
   decode(json: unknown, at: Path): LogSlot {
     if (!isRecord(json)) throw stateError(at, 'must be an object');
-    const s = new LogSlot();
-    s.clock = decodeTime(json.c, -Infinity, [...at, 'c']);
-    s.horizon = decodeTime(json.z, -Infinity, [...at, 'z']);
+    const s = this.create();
+    const clock = decodeTime(json.c, -Infinity, [...at, 'c']);
+    const horizon = decodeTime(json.z, -Infinity, [...at, 'z']);
     s.dropped = decodeCount(json.n, [...at, 'n']);
-    s.times = decodeTimes(json.t, [...at, 't']);
-    const n = s.times.length;
-    if (n > 0 && s.times[n - 1]! > s.clock) throw stateError([...at, 't'], 'holds a time after the clock');
-    if (this.isLast) s.vals = decodeValues(json.v, n, false, [...at, 'v']);
+    const times = decodeTimes(json.t, [...at, 't']);
+    if (times.length > 0 && times[times.length - 1]! > clock) throw stateError([...at, 't'], 'holds a time after the clock');
+    s.times = [clock, -Infinity, horizon, ...times];
+    if (this.isLast) s.vals = [0, 0, 0, ...decodeValues(json.v, times.length, false, [...at, 'v'])];
     return s;
   }
 
@@ -128,7 +129,7 @@ export class LatestFeature implements Feature<LogSlot> {
     }
     if (times.length - s.head > this.cap) {
       const t = times[s.head]!;
-      if (t > s.horizon) s.horizon = t;
+      if (t > s.times[HORIZON]) s.times[HORIZON] = t;
       s.head++;
       s.dropped++;
     }
@@ -138,22 +139,27 @@ export class LatestFeature implements Feature<LogSlot> {
   private retain(s: LogSlot): void {
     const times = s.times;
     const end = times.length;
-    const outOfWindow = s.clock - this.window - this.lateness;
-    const settled = s.clock - this.lateness;
+    const outOfWindow = s.times[CLOCK] - this.window - this.lateness;
+    const settled = s.times[CLOCK] - this.lateness;
     let h = s.head;
     while (h < end && (times[h]! <= outOfWindow || (h + 1 < end && times[h + 1]! <= settled))) h++;
     if (h === s.head) return;
     const t = times[h - 1]!;
-    if (t > s.horizon) s.horizon = t;
+    if (t > s.times[HORIZON]) s.times[HORIZON] = t;
     s.head = h;
-    if (h >= COMPACT_AT ? 2 * h >= end : h === end) {
-      times.copyWithin(0, h);
-      times.length = end - h;
-      if (this.isLast) {
-        s.vals.copyWithin(0, h);
-        s.vals.length = end - h;
-      }
-      s.head = 0;
+    if (h - BASE >= COMPACT_AT && 2 * (h - BASE) >= end - BASE) this.compact(s);
+  }
+
+  private compact(s: LogSlot): void {
+    const times = s.times;
+    const end = times.length;
+    const h = s.head;
+    times.copyWithin(BASE, h);
+    times.length = end - (h - BASE);
+    if (this.isLast) {
+      s.vals.copyWithin(BASE, h);
+      s.vals.length = end - (h - BASE);
     }
+    s.head = BASE;
   }
 }

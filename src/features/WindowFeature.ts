@@ -14,7 +14,7 @@ import {
   type Feature,
   type Path,
 } from './Feature.ts';
-import { LogSlot } from './LogSlot.ts';
+import { BASE, CLOCK, HORIZON, LOW, LogSlot } from './LogSlot.ts';
 import { upperBound } from './sortedSearch.ts';
 import type { FeatureDescription, FeatureKind, FeatureOutput, FeatureValue, FieldValue } from './types.ts';
 
@@ -67,8 +67,11 @@ export class WindowFeature implements Feature<LogSlot> {
   }
 
   create(): LogSlot {
-    const s = new LogSlot();
-    if (this.op === DISTINCT || this.op === SEEN) s.distinct = new Map();
+    const s = new LogSlot(this.storeVals);
+    const op = this.op;
+    if (op === DISTINCT || op === SEEN) s.distinct = new Map();
+    else if (op === SUM || op === AVG) s.partials = [];
+    else if (op === MIN || op === MAX) s.dq = [];
     return s;
   }
 
@@ -76,19 +79,19 @@ export class WindowFeature implements Feature<LogSlot> {
     const t = event.time;
     const from = t - this.window;
     let v: FeatureValue;
-    if (t >= s.clock && from >= s.low) {
+    if (t >= s.times[CLOCK] && from >= s.times[LOW]) {
       this.advance(s, from);
       v = this.current(s, event);
     } else {
       v = this.between(s, from, t, event);
     }
     out[this.name] = v;
-    return s.horizon <= from || (v === null && this.op === SEEN);
+    return s.times[HORIZON] <= from || (v === null && this.op === SEEN);
   }
 
   update(s: LogSlot, event: ArgusEvent, matched: boolean): void {
     const u = event.time;
-    if (u > s.clock) s.clock = u;
+    if (u > s.times[CLOCK]) s.times[CLOCK] = u;
     if (matched) {
       if (this.op === COUNT) this.insert(s, u, 0);
       else {
@@ -101,14 +104,15 @@ export class WindowFeature implements Feature<LogSlot> {
   }
 
   expire(s: LogSlot, time: number): void {
-    if (time > s.clock) s.clock = time;
+    if (time > s.times[CLOCK]) s.times[CLOCK] = time;
     this.settle(s);
+    if (s.head > BASE) this.compact(s); // an idle key: give the memory back
   }
 
   describe(s: LogSlot, time: number): FeatureDescription {
     const from = time - this.window;
     const value = this.op === SEEN ? this.distinctBetween(s, from, time) : this.between(s, from, time, undefined);
-    return { kind: this.kind, value, exact: s.horizon <= from, entries: s.times.length - s.head, dropped: s.dropped };
+    return { kind: this.kind, value, exact: s.times[HORIZON] <= from, entries: s.times.length - s.head, dropped: s.dropped };
   }
 
   entries(s: LogSlot): number {
@@ -120,9 +124,9 @@ export class WindowFeature implements Feature<LogSlot> {
   }
 
   encode(s: LogSlot): unknown {
-    const o: Record<string, unknown> = { c: encodeTime(s.clock), l: encodeTime(s.low), t: s.times.slice(s.head) };
+    const o: Record<string, unknown> = { c: encodeTime(s.times[CLOCK]), l: encodeTime(s.times[LOW]), t: s.times.slice(s.head) };
     if (this.storeVals) o.v = s.vals.slice(s.head);
-    if (s.horizon !== -Infinity) o.z = s.horizon;
+    if (s.times[HORIZON] !== -Infinity) o.z = s.times[HORIZON];
     if (s.dropped > 0) o.n = s.dropped;
     return o;
   }
@@ -130,15 +134,16 @@ export class WindowFeature implements Feature<LogSlot> {
   decode(json: unknown, at: Path): LogSlot {
     if (!isRecord(json)) throw stateError(at, 'must be an object');
     const s = this.create();
-    s.clock = decodeTime(json.c, -Infinity, [...at, 'c']);
-    s.low = decodeTime(json.l, -Infinity, [...at, 'l']);
-    s.horizon = decodeTime(json.z, -Infinity, [...at, 'z']);
+    const clock = decodeTime(json.c, -Infinity, [...at, 'c']);
+    const low = decodeTime(json.l, -Infinity, [...at, 'l']);
+    const horizon = decodeTime(json.z, -Infinity, [...at, 'z']);
     s.dropped = decodeCount(json.n, [...at, 'n']);
-    s.times = decodeTimes(json.t, [...at, 't']);
+    const times = decodeTimes(json.t, [...at, 't']);
+    if (times.length > 0 && times[times.length - 1]! > clock) throw stateError([...at, 't'], 'holds a time after the clock');
+    s.times = [clock, low, horizon, ...times];
+    if (this.storeVals) s.vals = [0, 0, 0, ...decodeValues(json.v, times.length, this.numeric, [...at, 'v'])];
     const n = s.times.length;
-    if (n > 0 && s.times[n - 1]! > s.clock) throw stateError([...at, 't'], 'holds a time after the clock');
-    if (this.storeVals) s.vals = decodeValues(json.v, n, this.numeric, [...at, 'v']);
-    s.aggStart = upperBound(s.times, 0, n, s.low);
+    s.aggStart = upperBound(s.times, BASE, n, low);
     for (let i = s.aggStart; i < n; i++) this.aggAdd(s, i);
     return s;
   }
@@ -150,14 +155,14 @@ export class WindowFeature implements Feature<LogSlot> {
       case COUNT:
         return s.times.length - s.aggStart;
       case SUM:
-        return sumValue(s.partials);
+        return sumValue(s.partials!);
       case AVG: {
         const n = s.times.length - s.aggStart;
-        return n === 0 ? null : sumValue(s.partials) / n;
+        return n === 0 ? null : sumValue(s.partials!) / n;
       }
       case MIN:
       case MAX:
-        return s.dqHead < s.dq.length ? s.vals[s.dq[s.dqHead]!]! : null;
+        return s.dqHead < s.dq!.length ? s.vals[s.dq![s.dqHead]!]! : null;
       case DISTINCT:
         return s.distinct!.size;
       default: {
@@ -231,7 +236,7 @@ export class WindowFeature implements Feature<LogSlot> {
       late = true;
     }
     const deque = this.op === MIN || this.op === MAX;
-    if (u <= s.low) {
+    if (u <= s.times[LOW]) {
       s.aggStart++; // before the aggregated range
       if (late && deque) this.rebuildDeque(s);
     } else if (late && deque) {
@@ -246,7 +251,7 @@ export class WindowFeature implements Feature<LogSlot> {
   private dropHead(s: LogSlot): void {
     const i = s.head;
     const t = s.times[i]!;
-    if (t > s.horizon) s.horizon = t;
+    if (t > s.times[HORIZON]) s.times[HORIZON] = t;
     if (i === s.aggStart) {
       this.aggRemove(s, i);
       s.aggStart++;
@@ -257,23 +262,24 @@ export class WindowFeature implements Feature<LogSlot> {
 
   /** Brings the aggregate to the window at the clock, and forgets what lateness no longer needs. */
   private settle(s: LogSlot): void {
-    this.advance(s, s.clock - this.window);
-    const bound = s.clock - this.window - this.lateness;
+    this.advance(s, s.times[CLOCK] - this.window);
+    const bound = s.times[CLOCK] - this.window - this.lateness;
     const times = s.times;
     let h = s.head;
     const stop = s.aggStart;
     while (h < stop && times[h]! <= bound) h++;
     if (h > s.head) {
       const t = times[h - 1]!;
-      if (t > s.horizon) s.horizon = t;
+      if (t > s.times[HORIZON]) s.times[HORIZON] = t;
       s.head = h;
     }
-    if (s.head >= COMPACT_AT ? 2 * s.head >= times.length : s.head === times.length && s.head > 0) this.compact(s);
+    // Dead entries stay until there are enough of them to be worth a copy (no allocation here).
+    if (s.head - BASE >= COMPACT_AT && 2 * (s.head - BASE) >= times.length - BASE) this.compact(s);
   }
 
   private advance(s: LogSlot, low: number): void {
-    if (low <= s.low) return;
-    s.low = low;
+    if (low <= s.times[LOW]) return;
+    s.times[LOW] = low;
     const times = s.times;
     const end = times.length;
     let i = s.aggStart;
@@ -290,7 +296,7 @@ export class WindowFeature implements Feature<LogSlot> {
         return;
       case SUM:
       case AVG:
-        sumAdd(s.partials, s.vals[i] as number);
+        sumAdd(s.partials!, s.vals[i] as number);
         return;
       case MIN:
       case MAX:
@@ -310,11 +316,11 @@ export class WindowFeature implements Feature<LogSlot> {
         return;
       case SUM:
       case AVG:
-        sumAdd(s.partials, -(s.vals[i] as number));
+        sumAdd(s.partials!, -(s.vals[i] as number));
         return;
       case MIN:
       case MAX: {
-        const dq = s.dq;
+        const dq = s.dq!;
         let h = s.dqHead;
         while (h < dq.length && dq[h]! <= i) h++;
         s.dqHead = h;
@@ -332,7 +338,7 @@ export class WindowFeature implements Feature<LogSlot> {
 
   /** Appends index `i` (the newest entry) to the monotonic deque. */
   private dequePush(s: LogSlot, i: number): void {
-    const dq = s.dq;
+    const dq = s.dq!;
     const vals = s.vals as number[];
     const v = vals[i]!;
     if (this.op === MAX) while (dq.length > s.dqHead && vals[dq[dq.length - 1]!]! <= v) dq.pop();
@@ -341,26 +347,27 @@ export class WindowFeature implements Feature<LogSlot> {
   }
 
   private rebuildDeque(s: LogSlot): void {
-    s.dq.length = 0;
+    s.dq!.length = 0;
     s.dqHead = 0;
     for (let i = s.aggStart; i < s.times.length; i++) this.dequePush(s, i);
   }
 
   private compact(s: LogSlot): void {
     const h = s.head;
+    const dead = h - BASE;
     const n = s.times.length;
-    s.times.copyWithin(0, h);
-    s.times.length = n - h;
+    s.times.copyWithin(BASE, h);
+    s.times.length = n - dead;
     if (this.storeVals) {
-      s.vals.copyWithin(0, h);
-      s.vals.length = n - h;
+      s.vals.copyWithin(BASE, h);
+      s.vals.length = n - dead;
     }
-    s.aggStart -= h;
-    s.head = 0;
+    s.aggStart -= dead;
+    s.head = BASE;
     const dq = s.dq;
-    if (dq.length > 0) {
+    if (dq !== null && dq.length > 0) {
       let j = 0;
-      for (let i = s.dqHead; i < dq.length; i++) dq[j++] = dq[i]! - h;
+      for (let i = s.dqHead; i < dq.length; i++) dq[j++] = dq[i]! - dead;
       dq.length = j;
       s.dqHead = 0;
     }

@@ -1,9 +1,8 @@
 import { compileCondition } from '../conditions/index.ts';
 import { ConditionError, ValidationError, type ValidationIssue } from '../errors.ts';
-import { compilePath } from '../events/path.ts';
 import { AgeFeature } from './AgeFeature.ts';
 import { canonicalJson, definitionHash, normaliseEventTypes } from './definitionHash.ts';
-import type { Feature } from './Feature.ts';
+import { fieldGetter, type Feature } from './Feature.ts';
 import { FeatureSet, type FilterGroup } from './FeatureSet.ts';
 import { checkKindRules } from './kindRules.ts';
 import { LatestFeature } from './LatestFeature.ts';
@@ -60,7 +59,7 @@ export function compileFeatures(defs: readonly FeatureDefinition[], options: Fea
 function build(def: FeatureDefinition, hash: string, group: number, options: FeatureSetOptions): Feature {
   const cap = def.maxEntries ?? options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const lateness = def.allowedLateness ?? options.allowedLateness ?? DEFAULT_ALLOWED_LATENESS;
-  const get = def.field === undefined ? undefined : compilePath(def.field);
+  const get = def.field === undefined ? undefined : fieldGetter(def.field);
   switch (def.kind) {
     case 'age':
       return new AgeFeature(def.name, def.kind, hash, group);
