@@ -28,6 +28,8 @@ export interface LoadedPattern {
  */
 export class Catalog {
   readonly ruleSet: CompiledRuleSet;
+  /** Patterns by id. */
+  readonly patternById: ReadonlyMap<string, LoadedPattern>;
   /** Reused per evaluation: the runtime is single-threaded and `evaluate` is synchronous. */
   private readonly fired: FiredRule[] = [];
 
@@ -41,6 +43,7 @@ export class Catalog {
     readonly features: FeatureSet | undefined = undefined,
   ) {
     this.ruleSet = compileRuleSet(rules);
+    this.patternById = new Map(patterns.map((p) => [p.id, p]));
   }
 
   /** Runs the rules for one event's facts and combines them with the policy. */

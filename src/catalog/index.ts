@@ -1,3 +1,4 @@
-export { Catalog, type CatalogFile } from './Catalog.ts';
+export { Catalog, type CatalogFile, type LoadedPattern } from './Catalog.ts';
 export { loadCatalog, CatalogLoadError, type CatalogSources } from './loadCatalog.ts';
 export { parseJsonDocument, lineOfPath, locateError, lineAt } from './jsonSource.ts';
+export { CatalogManager, type ReloadResult, type CatalogManagerOptions } from './CatalogManager.ts';

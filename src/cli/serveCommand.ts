@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.ts';
 import { startHttpServer } from '../io/http/startHttpServer.ts';
 import type { HttpEngine, HttpServer } from '../io/http/types.ts';
+import type { ReloadResult } from '../catalog/index.ts';
 import { createEngine } from '../runtime/createEngine.ts';
 import { MetricsRegistry } from '../runtime/metrics.ts';
 import { SETTINGS, loadConfig, type ArgusConfig } from './config.ts';
@@ -17,6 +18,8 @@ export interface ServeEngineConfig {
   groupCommitMs: number;
   maxCachedKeys: number;
   metrics: MetricsRegistry;
+  /** Logs each catalog reload (hot reload of rules/ and patterns/). */
+  onCatalogReload?: (result: ReloadResult) => void;
 }
 
 export type CreateEngine = (config: ServeEngineConfig) => Promise<HttpEngine>;
@@ -80,6 +83,16 @@ export async function serveCommand(argv: string[], io: Output, options: ServeOpt
       groupCommitMs: config.groupCommitMs,
       maxCachedKeys: config.maxCachedKeys,
       metrics,
+      onCatalogReload: (result) => {
+        if (result.ok) logger.info('catalog reloaded', { version: result.version, trigger: result.trigger, ms: Math.round(result.durationMs) });
+        else {
+          logger.error('catalog reload failed: the previous catalog keeps serving', {
+            version: result.version,
+            trigger: result.trigger,
+            errors: result.errors.map((e) => e.message),
+          });
+        }
+      },
     });
   } catch (err) {
     const invalid = catalogErrors(err);

@@ -2,6 +2,7 @@ import { ArgusError, EngineClosedError } from '../errors.ts';
 import type { ArgusEvent } from '../events/ArgusEvent.ts';
 import type { EventParser } from '../events/parseEvent.ts';
 import type { Catalog, LoadedPattern } from '../catalog/Catalog.ts';
+import type { CatalogManager, ReloadResult } from '../catalog/CatalogManager.ts';
 import type { FeatureOutput } from '../features/index.ts';
 import { advanceTime, createStepOutput, nextDeadline, processEvent, type CepResult, type StepOutput } from '../cep/index.ts';
 import type { KeyedStateStore } from '../state/index.ts';
@@ -57,6 +58,8 @@ function stagesOf(result: CepResult): Record<string, string[]> {
 export class Engine implements DecisionEngine {
   private catalogRef: Catalog;
   private closed = false;
+  /** The catalog's life cycle (reloads, watcher); set by `createEngine`. */
+  catalogs: CatalogManager | undefined;
   /** Reused by every CEP step (steps are synchronous). */
   private readonly cepOut: StepOutput = createStepOutput();
   /** Derived `match:<pattern>` events of the event being processed, added to its key's history after it. */
@@ -97,6 +100,43 @@ export class Engine implements DecisionEngine {
   /** Replaces the running catalog: one reference assignment; in-flight decisions keep the one they started with. */
   swapCatalog(next: Catalog): void {
     this.catalogRef = next;
+  }
+
+  /** Reloads the catalog now (admin API); the old one keeps serving if the new one is invalid. */
+  async reloadCatalog(trigger = 'api'): Promise<ReloadResult> {
+    if (this.catalogs === undefined) throw new ArgusError('this engine has no catalog manager', { code: 'NO_CATALOG_MANAGER' });
+    return this.catalogs.reload(trigger);
+  }
+
+  /** What `GET /v1/catalog` shows: what is serving, and how the last reload went. */
+  describeCatalog(): Record<string, unknown> {
+    const c = this.catalogRef;
+    const last = this.catalogs?.lastReload;
+    return {
+      version: c.version,
+      status: last === undefined || last.ok ? 'ok' : 'error',
+      lastReload: last ?? null,
+      reloads: this.catalogs?.reloads ?? 0,
+      failedReloads: this.catalogs?.failedReloads ?? 0,
+      rules: c.rules.map((r) => ({
+        id: r.id,
+        version: r.version,
+        mode: r.mode,
+        action: r.event.type,
+        appliesTo: r.appliesTo ?? null,
+        file: r.file ?? null,
+      })),
+      policy: c.policy,
+      patterns: c.patterns.map((p) => ({
+        id: p.id,
+        version: p.compiled.definition.version ?? null,
+        file: p.file,
+        hash: p.hash,
+        emit: p.emit ?? null,
+      })),
+      features: c.features === undefined ? [] : c.features.definitions.map((d) => ({ name: d.name, kind: d.kind, hash: c.features!.definitionHash(d.name) })),
+      files: c.files,
+    };
   }
 
   decide(event: ArgusEvent): Promise<Decision> {
@@ -144,6 +184,7 @@ export class Engine implements DecisionEngine {
   private evaluate(catalog: Catalog, state: KeyState, event: ArgusEvent): Decision {
     let matches: MatchSummary[] = [];
     let matchFacts: Readonly<Record<string, unknown>> = EMPTY;
+    if (state.cep !== undefined) this.dropRemovedPatterns(catalog, state);
     if (catalog.patterns.length > 0) {
       const watermark = this.watermark.current();
       if (event.time < watermark || (state.cepTime !== null && event.time < state.cepTime)) {
@@ -195,6 +236,12 @@ export class Engine implements DecisionEngine {
     };
   }
 
+  /** Partial matches of patterns no longer in the catalog are dropped (changed ones: see `slotOf`). */
+  private dropRemovedPatterns(catalog: Catalog, state: KeyState): void {
+    for (const id of state.cep!.keys()) if (!catalog.patternById.has(id)) state.cep!.delete(id);
+    if (state.cep!.size === 0) state.cep = undefined;
+  }
+
   /** The key's matcher state for a pattern; a slot left by another definition of it is dropped. */
   private slotOf(state: KeyState, p: LoadedPattern) {
     const slot = state.cep?.get(p.id);
@@ -240,7 +287,7 @@ export class Engine implements DecisionEngine {
       const id = `${r.kind}:${r.pattern}:${key}:${first}:${last}:${r.timestamp}`;
       // The derived event `match:<pattern>` joins the key's history (after the event that completed it).
       if (r.kind === 'match') derived.push({ id, type: `match:${r.pattern}`, time: r.timestamp });
-      const pattern = catalog.patterns.find((p) => p.id === r.pattern);
+      const pattern = catalog.patternById.get(r.pattern);
       if (pattern?.emit !== undefined && this.sinks.alerts !== undefined) {
         this.metrics.alerts.inc();
         this.sinks.alerts.write({ id, kind: r.kind, pattern: r.pattern, key, timestamp: r.timestamp, stages, emit: { ...pattern.emit }, catalogVersion: catalog.version });
@@ -276,6 +323,7 @@ export class Engine implements DecisionEngine {
     if (this.closed) return;
     const state = this.store.peek(key) ?? (await this.loadState(key));
     const catalog = this.catalogRef;
+    if (state.cep !== undefined) this.dropRemovedPatterns(catalog, state);
     if (state.cep !== undefined) {
       const out = this.cepOut;
       out.results.length = 0;
@@ -388,6 +436,7 @@ export class Engine implements DecisionEngine {
     if (this.closed) return;
     this.closed = true;
     this.watermark.stop();
+    this.catalogs?.close();
     await this.store.close();
     await this.sinks.alerts?.close();
     await this.sinks.late?.close();

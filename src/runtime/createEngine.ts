@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { JsonlSink, StreamSink, TeeSink } from '../io/file/index.ts';
 import type { Alert, LateEvent, RecordSink } from './types.ts';
 import { Watermark, type WatermarkOptions } from './Watermark.ts';
-import { loadCatalog } from '../catalog/index.ts';
+import { CatalogManager, loadCatalog, type ReloadResult } from '../catalog/index.ts';
 import { EventParser } from '../events/index.ts';
 import { KeyedStateStore, LevelBackend, MemoryBackend } from '../state/index.ts';
 import { DEFAULT_LIMITS, Engine, type EngineLimits, type EngineSinks } from './Engine.ts';
@@ -39,6 +39,10 @@ export interface EngineConfig {
   sinks?: EngineSinks;
   /** Start the wall-clock timer loop (serve: yes; tests may drive `engine.watermark.tick()`). Default true. */
   startTimers?: boolean;
+  /** Watch `rulesDir` and `patternsDir` and reload the catalog on change (default true). */
+  watchCatalog?: boolean;
+  /** Called after each catalog reload attempt (logging). */
+  onCatalogReload?: (result: ReloadResult) => void;
 }
 
 export const DEFAULT_ENGINE_CONFIG: Omit<EngineConfig, 'metrics'> = {
@@ -58,12 +62,8 @@ export const DEFAULT_ENGINE_CONFIG: Omit<EngineConfig, 'metrics'> = {
 export async function createEngine(config: Partial<EngineConfig> & { metrics?: MetricsRegistry } = {}): Promise<Engine> {
   const c = { ...DEFAULT_ENGINE_CONFIG, ...config };
   const registry = config.metrics ?? new MetricsRegistry();
-  const catalog = await loadCatalog({
-    rulesDir: c.rulesDir,
-    patternsDir: c.patternsDir,
-    keyField: c.keyField,
-    maxPartialMatches: c.maxPartialMatches,
-  });
+  const sources = { rulesDir: c.rulesDir, patternsDir: c.patternsDir, keyField: c.keyField, maxPartialMatches: c.maxPartialMatches };
+  const catalog = await loadCatalog(sources);
   let backend;
   if (c.dataDir === ':memory:') backend = new MemoryBackend();
   else {
@@ -98,6 +98,22 @@ export async function createEngine(config: Partial<EngineConfig> & { metrics?: M
     { alerts: new TeeSink(alerts), late: new TeeSink(late) },
     new Watermark(c.watermark),
   );
+  const reloads = registry.counter('catalog_reloads_total', 'Catalog reloads by result (ok: swapped in; error: the old catalog kept serving).', ['result']);
+  const reloadOk = reloads.labels('ok');
+  const reloadError = reloads.labels('error');
+  const lastOk = registry.gauge('catalog_last_reload_ok', '1 if the last catalog reload succeeded (or none was tried), 0 if it failed.');
+  const lastErrors = registry.gauge('catalog_errors', 'Errors found by the last catalog reload (0 when it succeeded).');
+  lastOk.set(1);
+  engine.catalogs = new CatalogManager(catalog, sources, {
+    onSwap: (next) => engine.swapCatalog(next),
+    onReload: (result) => {
+      (result.ok ? reloadOk : reloadError).inc();
+      lastOk.set(result.ok ? 1 : 0);
+      lastErrors.set(result.errors.length);
+      c.onCatalogReload?.(result);
+    },
+  });
+  if (c.watchCatalog !== false) engine.catalogs.watch();
   await engine.restoreTimers();
   if (c.startTimers !== false) engine.watermark.start();
   return engine;

@@ -112,7 +112,27 @@ export function argusRoutes(deps: ArgusRouteDeps): RouteDefinition[] {
 
   const scrape = (): Reply => ({ status: 200, body: metrics.render(), contentType: PROMETHEUS_CONTENT_TYPE });
 
+  const catalogRoutes: RouteDefinition[] = [];
+  if (engine.describeCatalog !== undefined) {
+    const describeCatalog = engine.describeCatalog.bind(engine);
+    catalogRoutes.push({ method: 'GET', path: '/v1/catalog', handle: () => ({ status: 200, body: JSON.stringify(describeCatalog()) }) });
+  }
+  if (engine.reloadCatalog !== undefined) {
+    const reloadCatalog = engine.reloadCatalog.bind(engine);
+    catalogRoutes.push({
+      method: 'POST',
+      path: '/v1/catalog/reload',
+      access: 'admin',
+      handle: async () => {
+        const result = await reloadCatalog('api');
+        // 422: the files are invalid; the previous catalog keeps serving (its version is in the body).
+        return { status: result.ok ? 200 : 422, body: JSON.stringify(result) };
+      },
+    });
+  }
+
   return [
+    ...catalogRoutes,
     { method: 'POST', path: '/v1/decisions', body: true, bodyLimit: deps.maxBodyBytes, handle: decide },
     { method: 'POST', path: '/v1/events', body: true, bodyLimit: Math.max(deps.maxBodyBytes, deps.maxBatchBytes), handle: ingest },
     { method: 'GET', path: '/v1/keys/:key', handle: inspect },

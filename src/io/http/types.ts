@@ -11,7 +11,13 @@ export interface Logger {
 }
 
 /** The engine as the HTTP layer needs it: the decision API plus the parser it validates events with. */
-export type HttpEngine = DecisionEngine & { readonly parser?: EventParser };
+export type HttpEngine = DecisionEngine & {
+  readonly parser?: EventParser;
+  /** `GET /v1/catalog` (served when the engine has it). */
+  describeCatalog?(): unknown;
+  /** `POST /v1/catalog/reload` (admin; served when the engine has it). */
+  reloadCatalog?(trigger?: string): Promise<{ ok: boolean; version: string }>;
+};
 
 /** Who may call a route: anyone, holders of the API key (when one is set), holders of the admin key. */
 export type RouteAccess = 'public' | 'api' | 'admin';
