@@ -48,7 +48,20 @@ describe('loadConfig', () => {
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
       keepAliveTimeoutMs: 5_000,
+      outOfOrdernessMs: 5_000,
+      maxPartialMatches: 10_000,
+      alertsStdout: false,
+      watchCatalog: true,
     });
+  });
+
+  it('reads booleans as true or false only', () => {
+    const cwd = dir();
+    expect(loadConfig({ argv: ['--alerts-stdout', 'true'], env: { ARGUS_WATCH_CATALOG: 'false' }, cwd }).config).toMatchObject({
+      alertsStdout: true,
+      watchCatalog: false,
+    });
+    expect(() => loadConfig({ argv: ['--alerts-stdout', 'yes'], env: {}, cwd })).toThrow(/flag --alerts-stdout: must be true or false/);
   });
 
   it('takes flags over environment over file over defaults', () => {

@@ -33,6 +33,10 @@ const fields = {
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent'], { message: 'must be one of debug, info, warn, error, silent' }),
   shutdownTimeoutMs: int(0, 600_000),
   keepAliveTimeoutMs: int(0, 3_600_000),
+  outOfOrdernessMs: int(0, 86_400_000),
+  maxPartialMatches: int(1, 10_000_000),
+  alertsStdout: z.boolean({ message: 'must be true or false' }),
+  watchCatalog: z.boolean({ message: 'must be true or false' }),
 };
 
 export type ConfigKey = keyof typeof fields;
@@ -54,6 +58,10 @@ export const configSchema = z.strictObject({
   logLevel: fields.logLevel.default('info'),
   shutdownTimeoutMs: fields.shutdownTimeoutMs.default(10_000),
   keepAliveTimeoutMs: fields.keepAliveTimeoutMs.default(5_000),
+  outOfOrdernessMs: fields.outOfOrdernessMs.default(5_000),
+  maxPartialMatches: fields.maxPartialMatches.default(10_000),
+  alertsStdout: fields.alertsStdout.default(false),
+  watchCatalog: fields.watchCatalog.default(true),
 });
 
 export type ArgusConfig = z.output<typeof configSchema>;
@@ -66,7 +74,7 @@ interface Setting {
   /** Command-line flag (without `--`); none for secrets, which do not belong in `ps` output. */
   flag?: string;
   env: string;
-  kind: 'string' | 'int';
+  kind: 'string' | 'int' | 'bool';
   /** Directories: relative paths in a config file are resolved from the file's directory. */
   path?: boolean;
   description: string;
@@ -88,6 +96,10 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'logLevel', flag: 'log-level', env: 'ARGUS_LOG_LEVEL', kind: 'string', description: 'debug, info, warn, error or silent' },
   { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', env: 'ARGUS_SHUTDOWN_TIMEOUT_MS', kind: 'int', description: 'grace period for in-flight requests, ms' },
   { key: 'keepAliveTimeoutMs', flag: 'keep-alive-timeout-ms', env: 'ARGUS_KEEP_ALIVE_TIMEOUT_MS', kind: 'int', description: 'idle keep-alive connection timeout' },
+  { key: 'outOfOrdernessMs', flag: 'out-of-orderness-ms', env: 'ARGUS_OUT_OF_ORDERNESS_MS', kind: 'int', description: 'watermark lag behind the latest event time, ms' },
+  { key: 'maxPartialMatches', flag: 'max-partial-matches', env: 'ARGUS_MAX_PARTIAL_MATCHES', kind: 'int', description: 'live partial matches per key and pattern' },
+  { key: 'alertsStdout', flag: 'alerts-stdout', env: 'ARGUS_ALERTS_STDOUT', kind: 'bool', description: 'also print alerts on stdout (true/false)' },
+  { key: 'watchCatalog', flag: 'watch-catalog', env: 'ARGUS_WATCH_CATALOG', kind: 'bool', description: 'reload rules/patterns when files change' },
 ];
 
 export const CONFIG_FILE_ENV = 'ARGUS_CONFIG';
@@ -197,6 +209,13 @@ function coerce(s: Setting, raw: string, source: string, issues: ValidationIssue
       return undefined;
     }
     value = Number(raw.trim());
+  } else if (s.kind === 'bool') {
+    const v = raw.trim().toLowerCase();
+    if (v !== 'true' && v !== 'false') {
+      issues.push({ path: [s.key], message: `${source}: must be true or false, got ${JSON.stringify(raw)}` });
+      return undefined;
+    }
+    value = v === 'true';
   }
   const checked = fields[s.key].safeParse(value);
   if (!checked.success) {

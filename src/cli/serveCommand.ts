@@ -18,6 +18,10 @@ export interface ServeEngineConfig {
   groupCommitMs: number;
   maxCachedKeys: number;
   metrics: MetricsRegistry;
+  maxPartialMatches?: number;
+  watermark?: { outOfOrdernessMs: number };
+  alertsStdout?: boolean;
+  watchCatalog?: boolean;
   /** Logs each catalog reload (hot reload of rules/ and patterns/). */
   onCatalogReload?: (result: ReloadResult) => void;
 }
@@ -83,6 +87,10 @@ export async function serveCommand(argv: string[], io: Output, options: ServeOpt
       groupCommitMs: config.groupCommitMs,
       maxCachedKeys: config.maxCachedKeys,
       metrics,
+      maxPartialMatches: config.maxPartialMatches,
+      watermark: { outOfOrdernessMs: config.outOfOrdernessMs },
+      alertsStdout: config.alertsStdout,
+      watchCatalog: config.watchCatalog,
       onCatalogReload: (result) => {
         if (result.ok) logger.info('catalog reloaded', { version: result.version, trigger: result.trigger, ms: Math.round(result.durationMs) });
         else {
