@@ -19,12 +19,18 @@ export interface EngineLimits {
   idsPerKey: number;
   /** Event-time span for which an event id is remembered (default 24 h before the key's latest event). */
   idempotencyWindowMs: number;
+  /**
+   * Remember event ids and their decisions (default true). Replay turns it off: its input is a
+   * fixed file, and memory must grow with keys, not with events.
+   */
+  idempotency: boolean;
 }
 
 export const DEFAULT_LIMITS: EngineLimits = {
   recentEventsPerKey: 20,
   idsPerKey: 1_000,
   idempotencyWindowMs: 24 * 3_600_000,
+  idempotency: true,
 };
 
 const OUTCOMES: Outcome[] = ['allow', 'review', 'deny'];
@@ -153,18 +159,41 @@ export class Engine implements DecisionEngine {
     const key = event.key;
     let state = this.store.peek(key);
     if (state === undefined) state = await this.loadState(key);
-    if (state.ids.has(event.id)) return this.duplicate(event, start);
-
-    this.watermark.observe(event.time);
-    const catalog = this.catalogRef;
-    const decision = this.evaluate(catalog, state, event);
-    this.record(catalog, state, event, decision);
-    this.store.markDirty(key);
-    this.store.putRecord(decisionRecord(key, event.id), JSON.stringify(decision));
+    if (this.limits.idempotency && state.ids.has(event.id)) return this.duplicate(event, start);
+    const decision = this.step(state, event);
     await this.store.commit();
     decision.latencyMs = performance.now() - start;
     this.metrics.decisionLatency.observe(decision.latencyMs / 1000);
     return decision;
+  }
+
+  /**
+   * The synchronous path for callers that do not wait for durability (replay): decides the event
+   * now if its key's state is in memory and the event is not a duplicate; otherwise returns
+   * undefined and the caller uses `decide`. The same evaluation as `decide`, without the wait.
+   */
+  decideNow(event: ArgusEvent): Decision | undefined {
+    if (this.closed) throw new EngineClosedError();
+    const state = this.store.peek(event.key);
+    if (state === undefined) return undefined;
+    if (this.limits.idempotency && state.ids.has(event.id)) return undefined;
+    return this.step(state, event);
+  }
+
+  /** Evaluates the event on its key's state and records it; the change is pending group commit. */
+  private step(state: KeyState, event: ArgusEvent): Decision {
+    this.watermark.observe(event.time);
+    const catalog = this.catalogRef;
+    const decision = this.evaluate(catalog, state, event);
+    this.record(catalog, state, event, decision);
+    this.store.markDirty(event.key);
+    if (this.limits.idempotency) this.store.putRecord(decisionRecord(event.key, event.id), JSON.stringify(decision));
+    return decision;
+  }
+
+  /** Resolves once every change made so far is durable (callers of `decideNow`). */
+  commit(): Promise<void> {
+    return this.store.commit();
   }
 
   /** The key's state, loaded once (then it stays hot), or a new one. */
@@ -382,6 +411,7 @@ export class Engine implements DecisionEngine {
     this.pushRecent(state, { id: event.id, type: event.type, time: event.time, decision: decision.decision, score: decision.score });
     for (let i = 0; i < this.derived.length; i++) this.pushRecent(state, this.derived[i]!);
     this.derived.length = 0;
+    if (!limits.idempotency) return;
     const ids = state.ids;
     ids.set(event.id, event.time);
     // Forget the oldest ids past the count bound or the event-time window (and their stored decisions).
