@@ -11,7 +11,7 @@ import {
   type DecoratorName,
   type OperatorFn,
 } from './operators.ts';
-import type { Accessor, CompileOptions, FactRef, Predicate } from './types.ts';
+import type { Accessor, CompileOptions, FactRef, ListRef, Predicate } from './types.ts';
 
 type Path = (string | number)[];
 
@@ -58,9 +58,11 @@ export function defaultFactAccessor<C>(ref: FactRef): Accessor<C> {
 class Compiler<C> {
   readonly issues: ValidationIssue[] = [];
   private readonly factBuilder: (ref: FactRef, at: Path) => Accessor<C>;
+  private readonly listResolver: ((name: string, at: Path) => ListRef) | undefined;
 
   constructor(options: CompileOptions<C>) {
     this.factBuilder = options.fact ?? defaultFactAccessor;
+    this.listResolver = options.list;
   }
 
   private issue(path: Path, message: string): void {
@@ -139,6 +141,9 @@ class Compiler<C> {
     }
     let valueRef: FactRef | undefined;
     const value = node.value;
+    if (isPlainObject(value) && hasOwn.call(value, 'list') && !hasOwn.call(value, 'fact')) {
+      return this.listLeaf(factRef, operator, base, decorators, value, at, start);
+    }
     if (hasOwn.call(node, 'value') && value !== null && typeof value === 'object' && hasOwn.call(value, 'fact')) {
       valueRef = this.factRef(value as Record<string, unknown>, [...at, 'value'], true);
     }
@@ -157,6 +162,43 @@ class Compiler<C> {
       return (ctx) => op(get(ctx), value);
     }
     return literalLeaf(base, get, value, re);
+  }
+
+  /** A leaf whose value is a named list: `{"fact": …, "operator": "in" | "notIn", "value": {"list": name}}`. */
+  private listLeaf(
+    factRef: FactRef | undefined,
+    operator: unknown,
+    base: string | undefined,
+    decorators: DecoratorName[],
+    value: Record<string, unknown>,
+    at: Path,
+    start: number,
+  ): Predicate<C> {
+    const valueAt = [...at, 'value'];
+    for (const key of Object.keys(value)) {
+      if (key !== 'list') this.issue([...valueAt, key], `unknown key "${key}" in a list reference (allowed: list)`);
+    }
+    const name = value.list;
+    if (typeof name !== 'string' || name.length === 0) this.issue([...valueAt, 'list'], `must be a list name, got ${describe(name)}`);
+    if (base !== undefined && (decorators.length > 0 || (base !== 'in' && base !== 'notIn'))) {
+      this.issue([...at, 'operator'], `a list value ({"list": …}) works only with "in" and "notIn", got "${String(operator)}"`);
+    }
+    const resolve = this.listResolver;
+    if (resolve === undefined) this.issue(valueAt, 'lists are not available here');
+    if (this.issues.length > start || factRef === undefined || base === undefined || resolve === undefined) return TRUE;
+    let ref: ListRef;
+    try {
+      ref = resolve(name as string, valueAt);
+    } catch (err) {
+      if (err instanceof ConditionError) {
+        for (const i of err.issues) this.issues.push(i);
+        return TRUE;
+      }
+      throw err;
+    }
+    const get = this.accessor(factRef, [...at, 'fact']);
+    if (base === 'in') return (ctx) => ref.has(get(ctx));
+    return (ctx) => !ref.has(get(ctx));
   }
 
   private factRef(node: Record<string, unknown>, at: Path, isValue = false): FactRef | undefined {

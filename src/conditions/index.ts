@@ -1,4 +1,4 @@
-export type { Predicate, Accessor, FactRef, CompileOptions } from './types.ts';
+export type { Predicate, Accessor, FactRef, CompileOptions, ListRef } from './types.ts';
 export { compileCondition, defaultFactAccessor } from './compileCondition.ts';
 export { parseJsonPath, compileSteps, type PathGetter } from './jsonPath.ts';
 export {

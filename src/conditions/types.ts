@@ -17,6 +17,11 @@ export interface FactRef {
   params?: Record<string, unknown>;
 }
 
+/** A named list as a compiled condition holds it: a live set whose contents may change between evaluations. */
+export interface ListRef {
+  has(value: unknown): boolean;
+}
+
 export interface CompileOptions<C = unknown> {
   /**
    * Builds the accessor for a fact reference, once, at compile time. `at` is the field path of
@@ -26,6 +31,13 @@ export interface CompileOptions<C = unknown> {
    * json-rules-engine does), so an accessor must NOT apply `path` itself.
    */
   fact?: (ref: FactRef, at: (string | number)[]) => Accessor<C>;
+  /**
+   * Resolves `{"list": name}` values of `in` / `notIn`, once, at compile time. `at` is the path of
+   * the value, for error messages. Throw a `ConditionError` for an unknown list. The returned
+   * reference is kept by the predicate, which calls `ref.has(factValue)` on every evaluation, so
+   * changes to the list's contents are seen without recompiling. Without it, list values are an error.
+   */
+  list?: (name: string, at: (string | number)[]) => ListRef;
   /** Path prefix for error messages (e.g. `["stages", 2, "where"]`). */
   path?: (string | number)[];
   /** File the condition came from, for error messages. */
