@@ -4,6 +4,7 @@
  *
  *   node --import tsx bench/features.bench.ts                 (1,000,000 events)
  *   node --import tsx bench/features.bench.ts --events=200000
+ *   node --import tsx bench/features.bench.ts --only=txn_count_1h,merchant_seen   (a subset)
  *
  * Measures Argus `featureSet.evaluate` + `featureSet.update` per event (events/s, ns/event), then
  * the peer: a straightforward implementation that keeps each key's events and recomputes every
@@ -220,7 +221,8 @@ export function main(argv: string[] = process.argv.slice(2)): FeaturesBenchResul
   const arg = argv.find((a) => a.startsWith('--events='));
   const total = arg ? Number(arg.slice('--events='.length)) : 1_000_000;
   const file = join(ROOT, 'rules/features.json');
-  const defs = parseFeatures(JSON.parse(readFileSync(file, 'utf8')), 'rules/features.json');
+  const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const defs = parseFeatures(JSON.parse(readFileSync(file, 'utf8')), 'rules/features.json').filter((d) => only === undefined || only.includes(d.name));
   const set = compileFeatures(defs);
   console.log(`features: ${defs.length} (${defs.map((d) => d.name).join(', ')})`);
 
