@@ -1,5 +1,7 @@
 export { startHttpServer } from './startHttpServer.ts';
 export { argusRoutes, type ArgusRouteDeps, type BatchResult } from './argusRoutes.ts';
+export { listRoutes, type ListRouteOptions } from './listRoutes.ts';
+export type { ListService } from './ListService.ts';
 export { Router, type RouteMatch } from './Router.ts';
 export { HttpError } from './HttpError.ts';
 export { readBody } from './readBody.ts';
