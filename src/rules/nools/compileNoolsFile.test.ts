@@ -333,6 +333,11 @@ describe('sample nools rules (rules/*.nools)', () => {
       ['nools-rapid-spend-new-device', 'shadow'],
       ['nools-declines-then-card-switch', 'shadow'],
     ]);
+    // A tag value continues on the following lines; @appliesTo is split on commas and spaces.
+    expect(set.rules[0]!.description).toBe(
+      'Five or more payments in the hour before from a device not seen in 30 days, and this payment is over 500; over 2,000 it goes to review.',
+    );
+    expect(set.rules[0]!.appliesTo).toEqual(['transaction']);
     const risky = facts(
       { amount: 2500, currency: 'USD' },
       { features: { txn_count_1h: 6, device_seen_30d: false, declined_count_1h: 4, distinct_cards_24h: 3 } },
