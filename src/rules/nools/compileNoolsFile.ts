@@ -62,14 +62,22 @@ function fail(file: string, line: number | undefined, path: (string | number)[],
   throw new ValidationError('nools rule', [{ path, message }], line === undefined ? { file } : { file, line });
 }
 
+/**
+ * nools' parser on the text. `nools.parse` takes a string ending in `.nools` for a file name and
+ * reads that file: a trailing newline keeps it from ever doing I/O.
+ */
+function noolsParse(text: string): NoolsParsed {
+  return nools.parse(`${text}\n`);
+}
+
 /** nools' parser on the whole text; on failure, on each block alone to find the culprit's line. */
-function parseSource(source: string, scanned: ScannedSource, file: string): NoolsParsed {
+function parseSource(scanned: ScannedSource, file: string): NoolsParsed {
   try {
-    return nools.parse(scanned.text);
+    return noolsParse(scanned.text);
   } catch (err) {
     for (const block of scanned.blocks) {
       try {
-        nools.parse(scanned.text.slice(block.start, block.end));
+        noolsParse(scanned.text.slice(block.start, block.end));
       } catch (blockErr) {
         const at = locateQuoted(blockErr, scanned.text, block.start, block.end);
         fail(file, at === undefined ? block.line : scanned.lineAt(at), [block.kind, block.name], noolsMessage(blockErr));
@@ -101,7 +109,7 @@ export function compileNoolsFile(source: string, file: string): NoolsRuleSet {
       fail(file, b.line, ['define', b.name], `"${FACT_TYPE}" is the fact type Argus provides ({ event, features, matches, lists }); choose another name`);
     }
   }
-  const parsed = parseSource(source, scanned, file);
+  const parsed = parseSource(scanned, file);
   const ruleBlocks = blocks.filter((b) => b.kind === 'rule');
   if (ruleBlocks.length !== parsed.rules.length) {
     fail(file, undefined, [], `found ${ruleBlocks.length} rule blocks but nools parsed ${parsed.rules.length}`);
