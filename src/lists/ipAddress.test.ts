@@ -146,6 +146,25 @@ describe('IpSet containment', () => {
     expect(t.intervals).toBe(1);
   });
 
+  it('merges nested and overlapping IPv6 ranges (the general sort) and keeps IPv4 lookups exact beside them', () => {
+    const s = set('2001:db8::/32', '2001:db8:1::/48', '2001:db9::/32', '2001:db8:ffff::1', 'fe80::/10', '10.0.0.0/8', '::1');
+    expect(s.intervals).toBe(5); // ::1, 10.0.0.0/8, 2001:db8::/32 (holding the /48 and the address), 2001:db9::/32, fe80::/10
+    for (const a of ['2001:db8::', '2001:db8:1::1', '2001:db9:ffff::', 'febf::1', '::1', '10.1.1.1', '::ffff:10.0.0.1']) expect(s.has(a), a).toBe(true);
+    for (const a of ['2001:dba::', 'fec0::', '::2', '11.0.0.0', '::ffff:11.0.0.0', '9.255.255.255']) expect(s.has(a), a).toBe(false);
+  });
+
+  it('IPv6 ranges around the IPv4-mapped space: ::/80 holds every IPv4 address, its neighbours none', () => {
+    expect(set('::/80').has('203.0.113.1')).toBe(true);
+    expect(set('::/81').has('203.0.113.1')).toBe(false);
+    expect(set('::fffe:0:0/96').has('203.0.113.1')).toBe(false);
+    expect(set('::1:0:0:0/80').has('203.0.113.1')).toBe(false);
+    // ::fffe:0:0/95 spans ::fffe:0:0 to ::ffff:ffff:ffff: the IPv4 part is its upper half.
+    expect(set('::fffe:0:0/95').has('0.0.0.0')).toBe(true);
+    expect(set('::fffe:0:0/95').has('255.255.255.255')).toBe(true);
+    expect(set('::fffe:0:0/95').has('::fffe:ffff:ffff')).toBe(true);
+    expect(set('::fffe:0:0/95').has('::1:0:0:0')).toBe(false);
+  });
+
   it('is false for anything that is not an address string', () => {
     const s = set('0.0.0.0/0', '::/0');
     for (const v of [undefined, null, 167772161, {}, ['1.2.3.4'], '', '1.2.3.4/32', 'fe80::1%eth0', ' 1.2.3.4']) expect(s.has(v), String(v)).toBe(false);
@@ -165,11 +184,13 @@ describe('IpSet containment', () => {
       items.push(`${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${p}`);
     }
     const s = set(...items);
+    const wrong: string[] = [];
     for (let i = 0; i < 5000; i++) {
       const base = ranges[i % ranges.length]!;
       const a = rnd() < 0.5 ? Math.floor(rnd() * 2 ** 32) : (base[0] + Math.floor(rnd() * 3) - 1 + (rnd() < 0.5 ? 0 : base[1] - base[0])) >>> 0;
       const text = `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-      expect(s.has(text), text).toBe(ranges.some(([lo, hi]) => a >= lo && a <= hi));
+      if (s.has(text) !== ranges.some(([lo, hi]) => a >= lo && a <= hi)) wrong.push(text);
     }
+    expect(wrong).toEqual([]);
   });
 });
