@@ -1,11 +1,12 @@
 import type { CompiledPattern } from '../cep/index.ts';
 import type { FeatureSet } from '../features/index.ts';
+import type { NoolsRuleSet } from '../rules/nools/index.ts';
 import { compileRuleSet, decide, type CompiledRuleSet, type DecisionPolicy, type FiredRule, type RuleDecision, type RuleDefinition, type RuleFacts } from '../rules/index.ts';
 
 /** One file of the catalog and how it loaded. */
 export interface CatalogFile {
   file: string;
-  kind: 'rule' | 'policy' | 'features' | 'pattern';
+  kind: 'rule' | 'nools' | 'policy' | 'features' | 'pattern';
   /** Content hash (sha-256, 12 hex digits). */
   hash: string;
 }
@@ -41,6 +42,8 @@ export class Catalog {
     readonly patterns: readonly LoadedPattern[] = [],
     /** History features of `rules/features.json`, if any. */
     readonly features: FeatureSet | undefined = undefined,
+    /** Rules in the nools DSL (`rules/*.nools`), evaluated after the JSON rules into the same outcomes. */
+    readonly nools: readonly NoolsRuleSet[] = [],
   ) {
     this.ruleSet = compileRuleSet(rules);
     this.patternById = new Map(patterns.map((p) => [p.id, p]));
@@ -51,6 +54,12 @@ export class Catalog {
     const fired = this.fired;
     fired.length = 0;
     this.ruleSet.evaluate(eventType, facts, fired);
+    for (let i = 0; i < this.nools.length; i++) this.nools[i]!.evaluate(eventType, facts, fired);
     return decide(fired, this.policy);
+  }
+
+  /** Releases what the catalog holds outside the heap's reach (nools flows are global). */
+  dispose(): void {
+    for (const set of this.nools) set.dispose();
   }
 }

@@ -79,8 +79,11 @@ export class CatalogManager {
     let result: ReloadResult;
     try {
       const next = await loadCatalog(this.sources);
+      const previous = this.currentCatalog;
       this.currentCatalog = next;
       this.options.onSwap(next);
+      // Evaluation is synchronous: once swapped, nothing can still be inside the previous catalog.
+      if (previous !== next) previous.dispose();
       result = { ok: true, at: new Date().toISOString(), trigger, version: next.version, errors: [], durationMs: performance.now() - started };
     } catch (err) {
       const errors =

@@ -5,6 +5,7 @@ import { compilePattern, parsePattern } from '../cep/index.ts';
 import { compileFeatures, parseFeatures, type FeatureSet } from '../features/index.ts';
 import { ArgusError, ValidationError } from '../errors.ts';
 import { isRuleFile, loadRuleDocuments, POLICY_FILE, type RuleDocument } from '../rules/index.ts';
+import { compileNoolsFile, isNoolsFile, type NoolsRuleSet } from '../rules/nools/index.ts';
 import { Catalog, type CatalogFile, type LoadedPattern } from './Catalog.ts';
 import { locateError, parseJsonDocument } from './jsonSource.ts';
 
@@ -32,7 +33,7 @@ async function listJson(dir: string): Promise<string[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  return names.filter((n) => n.endsWith('.json')).sort();
+  return names.filter((n) => n.endsWith('.json') || isNoolsFile(n)).sort();
 }
 
 function hashOf(text: string): string {
@@ -51,6 +52,7 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
   const docs: RuleDocument[] = [];
   const texts = new Map<string, string>();
   let features: FeatureSet | undefined;
+  const nools: NoolsRuleSet[] = [];
   const display = (path: string): string => {
     const rel = relative(process.cwd(), path);
     return rel === '' || rel.startsWith('..') ? path : rel;
@@ -61,8 +63,17 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
     const file = display(path);
     const text = await readFile(path, 'utf8');
     texts.set(file, text);
-    const kind = name === POLICY_FILE ? 'policy' : isRuleFile(name) ? 'rule' : 'features';
+    const kind = isNoolsFile(name) ? 'nools' : name === POLICY_FILE ? 'policy' : isRuleFile(name) ? 'rule' : 'features';
     files.push({ file, kind, hash: hashOf(text) });
+    if (kind === 'nools') {
+      try {
+        nools.push(compileNoolsFile(text, file));
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        errors.push(err);
+      }
+      continue;
+    }
     try {
       const json = parseJsonDocument(text, file, kind);
       if (kind === 'features') features = compileFeatures(parseFeatures(json, file));
@@ -75,7 +86,7 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
 
   const patterns: LoadedPattern[] = [];
   const patternIds = new Map<string, string>();
-  for (const name of await listJson(sources.patternsDir)) {
+  for (const name of (await listJson(sources.patternsDir)).filter((n) => n.endsWith('.json'))) {
     const path = join(sources.patternsDir, name);
     const file = display(path);
     const text = await readFile(path, 'utf8');
@@ -107,14 +118,27 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
   if (errors.length === 0) {
     try {
       const { rules, policy } = loadRuleDocuments(docs);
+      const ruleFiles = new Map(rules.map((r) => [r.id, r.file ?? '?']));
+      for (const set of nools) {
+        for (const r of set.rules) {
+          const other = ruleFiles.get(r.id);
+          if (other !== undefined) {
+            throw new ValidationError('rule', [{ path: ['@id'], message: `duplicate rule id "${r.id}" (also in ${other})` }], { file: set.file, line: r.line });
+          }
+          ruleFiles.set(r.id, set.file);
+        }
+      }
       const version = `c${hashOf(files.map((f) => `${f.file}\u0000${f.hash}`).join('\n'))}`;
-      catalog = new Catalog(version, rules, policy, files, patterns, features);
+      catalog = new Catalog(version, rules, policy, files, patterns, features, nools);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const text = err.file !== undefined ? texts.get(err.file) : undefined;
       errors.push(text !== undefined && err.file !== undefined ? locateError(err, text, err.file) : err);
     }
   }
-  if (errors.length > 0 || catalog === undefined) throw new CatalogLoadError(errors);
+  if (errors.length > 0 || catalog === undefined) {
+    for (const set of nools) set.dispose();
+    throw new CatalogLoadError(errors);
+  }
   return catalog;
 }

@@ -124,14 +124,27 @@ export class Engine implements DecisionEngine {
       lastReload: last ?? null,
       reloads: this.catalogs?.reloads ?? 0,
       failedReloads: this.catalogs?.failedReloads ?? 0,
-      rules: c.rules.map((r) => ({
-        id: r.id,
-        version: r.version,
-        mode: r.mode,
-        action: r.event.type,
-        appliesTo: r.appliesTo ?? null,
-        file: r.file ?? null,
-      })),
+      rules: [
+        ...c.rules.map((r) => ({
+          id: r.id,
+          version: r.version,
+          mode: r.mode,
+          action: r.event.type,
+          appliesTo: r.appliesTo ?? null,
+          file: r.file ?? null,
+        })),
+        ...c.nools.flatMap((set) =>
+          set.rules.map((r) => ({
+            id: r.id,
+            version: r.version,
+            mode: r.mode,
+            action: r.outcomes.map((o) => o.action).join('|'),
+            appliesTo: r.appliesTo ?? null,
+            file: set.file,
+            line: r.line,
+          })),
+        ),
+      ],
       policy: c.policy,
       patterns: c.patterns.map((p) => ({
         id: p.id,
@@ -189,6 +202,19 @@ export class Engine implements DecisionEngine {
     this.store.markDirty(event.key);
     if (this.limits.idempotency) this.store.putRecord(decisionRecord(event.key, event.id), JSON.stringify(decision));
     return decision;
+  }
+
+  /**
+   * The engine's keyed state store (Kafka source: source offsets and changelog restores go into
+   * the same store, so that they land in the same batches as the state they belong to).
+   */
+  get stateStore(): KeyedStateStore<KeyState> {
+    return this.store;
+  }
+
+  /** Brings a key's state into memory (a new one if it has none), so that `decideNow` can take its events. */
+  async preload(key: string): Promise<void> {
+    if (this.store.peek(key) === undefined) await this.loadState(key);
   }
 
   /** Resolves once every change made so far is durable (callers of `decideNow`). */
@@ -467,6 +493,7 @@ export class Engine implements DecisionEngine {
     this.closed = true;
     this.watermark.stop();
     this.catalogs?.close();
+    this.catalogRef.dispose();
     await this.store.close();
     await this.sinks.alerts?.close();
     await this.sinks.late?.close();
