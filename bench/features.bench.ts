@@ -5,6 +5,7 @@
  *   node --import tsx bench/features.bench.ts                 (1,000,000 events)
  *   node --import tsx bench/features.bench.ts --events=200000
  *   node --import tsx bench/features.bench.ts --only=txn_count_1h,merchant_seen   (a subset)
+ *   node --import tsx bench/features.bench.ts --keys=100        (fewer keys: state stays in cache)
  *
  * Measures Argus `featureSet.evaluate` + `featureSet.update` per event (events/s, ns/event), then
  * the peer: a straightforward implementation that keeps each key's events and recomputes every
@@ -40,7 +41,7 @@ const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-const KEYS = 10_000;
+let KEYS = 10_000;
 const CHUNK = 100_000;
 const T0 = 1_718_000_000_000;
 /** Mean gap between two events of the stream (all keys): 1M events span ~11.6 days. */
@@ -221,6 +222,8 @@ export function main(argv: string[] = process.argv.slice(2)): FeaturesBenchResul
   const arg = argv.find((a) => a.startsWith('--events='));
   const total = arg ? Number(arg.slice('--events='.length)) : 1_000_000;
   const file = join(ROOT, 'rules/features.json');
+  const keysArg = argv.find((a) => a.startsWith('--keys='));
+  KEYS = keysArg ? Number(keysArg.slice('--keys='.length)) : 10_000;
   const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
   const defs = parseFeatures(JSON.parse(readFileSync(file, 'utf8')), 'rules/features.json').filter((d) => only === undefined || only.includes(d.name));
   const set = compileFeatures(defs);
