@@ -174,3 +174,33 @@ describe('patterns in the runtime', () => {
     expect(lines.map((a) => a.pattern)).toEqual(['card-testing']);
   });
 });
+
+describe('shadow-mode patterns', () => {
+  it('are matched and reported, but never feed rules, features or the decision', async () => {
+    const dir = tempDir();
+    cleanups.push(dir.cleanup);
+    const rulesDir = join(dir.path, 'rules');
+    const patternsDir = join(dir.path, 'patterns');
+    writeJsonFiles(rulesDir, RULES);
+    const pattern = JSON.parse(readFileSync('patterns/card-testing.json', 'utf8')) as Record<string, unknown>;
+    writeJsonFiles(patternsDir, { 'card-testing.json': { ...pattern, mode: 'shadow' } });
+    const alerts = new MemorySink<Alert>();
+    const engine = await createEngine({
+      dataDir: join(dir.path, 'data'),
+      rulesDir,
+      patternsDir,
+      metrics: new MetricsRegistry(),
+      sinks: { alerts },
+      startTimers: false,
+      watchCatalog: false,
+    });
+    cleanups.push(() => engine.close());
+    for (let i = 0; i < 5; i++) await engine.ingest(engine.parser.parseValue(ev('s', 'transaction', T0 + i, { amount: 1 })));
+    const d = await engine.decide(engine.parser.parseValue(ev('s', 'transaction', T0 + 10, { amount: 900 })));
+    expect(d.matches).toEqual([]);
+    expect(d.shadowMatches!.map((m) => m.pattern)).toEqual(['card-testing']);
+    expect(d.decision).toBe('allow'); // the rule on matches['card-testing'] did not see it
+    expect(alerts.records.map((a) => [a.pattern, a.mode])).toEqual([['card-testing', 'shadow']]);
+    expect((await engine.inspectKey('s'))!.recent.some((r) => r.type.startsWith('match:'))).toBe(false);
+  });
+});

@@ -18,6 +18,8 @@ export interface LoadedPattern {
   /** Hash of the pattern's definition: key state of a pattern is only valid for the same hash. */
   readonly hash: string;
   readonly compiled: CompiledPattern;
+  /** `shadow`: matched and reported (alerts, decision `shadowMatches`, metrics) but never a fact for rules or features. */
+  readonly mode: 'enforce' | 'shadow';
   /** What a match raises (spec §1 `emit`): alert type, severity, score, reason. */
   readonly emit: Readonly<Record<string, unknown>> | undefined;
 }

@@ -107,7 +107,7 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
       }
       patternIds.set(def.id, file);
       const compiled = compilePattern(def, { maxPartialMatches: sources.maxPartialMatches });
-      patterns.push({ id: def.id, file, hash: hashOf(JSON.stringify(def.source)), compiled, emit: def.emit });
+      patterns.push({ id: def.id, file, hash: hashOf(JSON.stringify(def.source)), compiled, emit: def.emit, mode: def.mode ?? 'enforce' });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       errors.push(err.line === undefined ? locateError(err, text, file) : err);

@@ -67,6 +67,7 @@ const patternSchema = z.strictObject({
     ])
     .optional(),
   timeouts: z.boolean().optional(),
+  mode: z.enum(['enforce', 'shadow'], { message: 'must be "enforce" or "shadow"' }).optional(),
   stages: z.array(stageSchema).min(1, 'must hold at least one stage'),
   emit: z.record(z.string(), z.unknown()).optional(),
 });
@@ -107,6 +108,7 @@ export function parsePattern(json: unknown, file?: string): PatternDefinition {
   if (raw.key !== undefined) def.key = raw.key;
   if (raw.within !== undefined) def.within = raw.within;
   if (raw.emit !== undefined) def.emit = raw.emit;
+  if (raw.mode !== undefined) def.mode = raw.mode;
   return def;
 }
 

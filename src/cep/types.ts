@@ -42,6 +42,8 @@ export interface PatternDefinition {
   timeouts: boolean;
   stages: StageDefinition[];
   emit?: Record<string, unknown>;
+  /** Runtime extension: `shadow` patterns are matched and reported but never feed rules, features or decisions. */
+  mode?: 'enforce' | 'shadow';
   source: unknown;
 }
 

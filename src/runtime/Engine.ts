@@ -68,6 +68,8 @@ export class Engine implements DecisionEngine {
   catalogs: CatalogManager | undefined;
   /** Reused by every CEP step (steps are synchronous). */
   private readonly cepOut: StepOutput = createStepOutput();
+  /** Shadow-pattern matches of the event being processed (reported in its decision). */
+  private shadowMatches: MatchSummary[] | undefined;
   /** Derived `match:<pattern>` events of the event being processed, added to its key's history after it. */
   private readonly derived: KeyState['recent'] = [];
 
@@ -275,6 +277,8 @@ export class Engine implements DecisionEngine {
     }
     const facts = { event: event.data, features, matches: matchFacts, lists: EMPTY };
     const outcome = catalog.evaluate(event.type, facts);
+    const shadowMatches = this.shadowMatches;
+    this.shadowMatches = undefined;
     for (let i = 0; i < outcome.reasons.length; i++) this.metrics.ruleHit(outcome.reasons[i]!.rule, 'enforce');
     for (let i = 0; i < outcome.shadow.length; i++) this.metrics.ruleHit(outcome.shadow[i]!.rule, 'shadow');
     this.metrics.decisions[OUTCOME_INDEX[outcome.decision]].inc();
@@ -286,6 +290,7 @@ export class Engine implements DecisionEngine {
       reasons: outcome.reasons,
       shadow: outcome.shadow,
       matches,
+      ...(shadowMatches === undefined ? {} : { shadowMatches }),
       catalogVersion: catalog.version,
       latencyMs: 0,
     };
@@ -330,22 +335,36 @@ export class Engine implements DecisionEngine {
   ): void {
     for (let i = 0; i < results.length; i++) {
       const r = results[i]!;
+      const pattern = catalog.patternById.get(r.pattern);
+      const shadow = pattern?.mode === 'shadow';
       const stages = stagesOf(r);
-      this.metrics.patternResult(r.pattern, r.kind);
-      if (r.kind === 'match') {
-        matches.push({ pattern: r.pattern, timestamp: r.timestamp, stages });
-        counts[r.pattern] = (counts[r.pattern] ?? 0) + 1;
-      }
+      this.metrics.patternResult(r.pattern, r.kind, shadow ? 'shadow' : 'enforce');
       const first = Object.values(stages)[0]?.[0] ?? '';
       const lastStage = Object.values(stages).at(-1);
       const last = lastStage?.at(-1) ?? '';
       const id = `${r.kind}:${r.pattern}:${key}:${first}:${last}:${r.timestamp}`;
-      // The derived event `match:<pattern>` joins the key's history (after the event that completed it).
-      if (r.kind === 'match') derived.push({ id, type: `match:${r.pattern}`, time: r.timestamp });
-      const pattern = catalog.patternById.get(r.pattern);
+      if (r.kind === 'match') {
+        if (shadow) (this.shadowMatches ??= []).push({ pattern: r.pattern, timestamp: r.timestamp, stages });
+        else {
+          matches.push({ pattern: r.pattern, timestamp: r.timestamp, stages });
+          counts[r.pattern] = (counts[r.pattern] ?? 0) + 1;
+          // The derived event `match:<pattern>` joins the key's history (after the event that completed it).
+          derived.push({ id, type: `match:${r.pattern}`, time: r.timestamp });
+        }
+      }
       if (pattern?.emit !== undefined && this.sinks.alerts !== undefined) {
         this.metrics.alerts.inc();
-        this.sinks.alerts.write({ id, kind: r.kind, pattern: r.pattern, key, timestamp: r.timestamp, stages, emit: { ...pattern.emit }, catalogVersion: catalog.version });
+        this.sinks.alerts.write({
+          id,
+          kind: r.kind,
+          pattern: r.pattern,
+          key,
+          timestamp: r.timestamp,
+          stages,
+          emit: { ...pattern.emit },
+          mode: shadow ? 'shadow' : 'enforce',
+          catalogVersion: catalog.version,
+        });
       }
     }
   }
@@ -391,6 +410,7 @@ export class Engine implements DecisionEngine {
       if (out.results.length > 0) {
         const derived: KeyState['recent'] = [];
         this.emitResults(catalog, key, out.results, [], {}, derived);
+        this.shadowMatches = undefined;
         for (const d of derived) {
           this.pushRecent(state, d);
           if (catalog.features !== undefined) {

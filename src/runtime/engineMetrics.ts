@@ -35,7 +35,7 @@ export class EngineMetrics {
       'Partial matches dropped because a key reached the bound on live partial matches.',
     );
     this.alerts = registry.counter('alerts_total', 'Alerts written by patterns with emit.');
-    this.patternResults = registry.counter('pattern_results_total', 'Pattern matches and timeouts, by pattern.', ['pattern', 'kind']);
+    this.patternResults = registry.counter('pattern_results_total', 'Pattern matches and timeouts, by pattern and mode.', ['pattern', 'kind', 'mode']);
     this.decisionLatency = registry.histogram(
       'engine_decision_seconds',
       'Time from an event entering the runtime to its durable decision.',
@@ -52,11 +52,11 @@ export class EngineMetrics {
     child.inc();
   }
 
-  patternResult(pattern: string, kind: 'match' | 'timeout'): void {
-    const id = `${pattern}\u0000${kind}`;
+  patternResult(pattern: string, kind: 'match' | 'timeout', mode: 'enforce' | 'shadow'): void {
+    const id = `${pattern}\u0000${kind}\u0000${mode}`;
     let child = this.patternChildren.get(id);
     if (child === undefined) {
-      child = this.patternResults.labels(pattern, kind);
+      child = this.patternResults.labels(pattern, kind, mode);
       this.patternChildren.set(id, child);
     }
     child.inc();

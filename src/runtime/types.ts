@@ -31,6 +31,8 @@ export interface Decision {
   /** What shadow-mode rules would have done; never affects `decision`. */
   shadow: Reason[];
   matches: MatchSummary[];
+  /** Matches of shadow-mode patterns completed by the event (present only when there are some); they affect nothing. */
+  shadowMatches?: MatchSummary[];
   catalogVersion: string;
   /** Time spent in the engine for this request, in milliseconds (fractional). */
   latencyMs: number;
@@ -74,6 +76,8 @@ export interface Alert {
   stages: Record<string, string[]>;
   /** From the pattern's `emit`: alert type, severity, score, reason, … */
   emit: Record<string, unknown>;
+  /** `shadow` when the pattern runs in shadow mode (what it would have raised). */
+  mode: 'enforce' | 'shadow';
   catalogVersion: string;
 }
 
