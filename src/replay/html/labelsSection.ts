@@ -49,6 +49,7 @@ export function labelsSection(labels: LabelReport, rules: readonly RuleStats[], 
       sortedRules.map((r) => [
         escapeHtml(r.id), escapeHtml(r.mode), formatCount(r.hits), ...confusionCells(r.confusion), formatCount(r.uniqueCatches),
       ]),
+      'No rules in the catalog.',
     ),
   );
   if ((patterns ?? []).length > 0) {

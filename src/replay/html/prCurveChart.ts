@@ -83,7 +83,7 @@ export function prCurveChart(labels: LabelReport): string {
     out.push(
       `<g data-target="${escapeHtml(t.metric)}" data-threshold="${escapeHtml(t.threshold)}"><title>${escapeHtml(tip)}</title>`,
       `<circle cx="${px(cx)}" cy="${px(cy)}" r="7" fill="none" stroke="${COLORS.target}" stroke-width="2"/>`,
-      `<text class="target-text" x="${px(cx + 10)}" y="${px(cy + 14)}">t=${escapeHtml(t.threshold)}</text></g>`,
+      `<text class="target-text" x="${px(cx + 10)}" y="${px(cy - 8)}">t=${escapeHtml(t.threshold)}</text></g>`,
     );
   }
 

@@ -64,6 +64,7 @@ function rulesSection(report: ReplayReport): string {
         { label: 'hits', num: true }, { label: 'hit rate', num: true },
       ],
       rules.map((r) => [escapeHtml(r.id), formatCount(r.version), escapeHtml(r.mode), escapeHtml(r.action), formatCount(r.hits), formatRatio(r.hitRate)]),
+      'No rules in the catalog.',
     ),
   ];
   if (patterns.length > 0) {

@@ -9,7 +9,7 @@ const WIDTH = 880;
 const ROW = 24;
 const BAR = 16;
 const M = { top: 24, right: 130, bottom: 30, left: 250 };
-const MAX_LABEL = 34;
+const MAX_LABEL = 32;
 
 /** Rules ordered for display: most hits first, then by id. */
 export function rulesByHits(rules: readonly RuleStats[]): RuleStats[] {
@@ -59,10 +59,10 @@ export function ruleHitsChart(rules: readonly RuleStats[]): string {
     const tip = `${name} (${shadow ? 'shadow' : 'enforce'}, ${r.action}): ${formatCount(r.hits)} hits, hit rate ${formatRatio(r.hitRate)}`;
     out.push(
       `<g data-rule="${escapeHtml(r.id)}" data-mode="${shadow ? 'shadow' : 'enforce'}"><title>${escapeHtml(tip)}</title>`,
-      `<text class="label" x="${M.left - 8}" y="${px(y + BAR - 4)}" text-anchor="end">${escapeHtml(shown)}${shadow ? ' <tspan class="shadow-tag">(shadow)</tspan>' : ''}</text>`,
+      `<text class="label" x="${M.left - 8}" y="${px(y + BAR - 4)}" text-anchor="end">${escapeHtml(shown)}</text>`,
       `<rect class="bar" x="${M.left}" y="${px(y)}" width="${px(w)}" height="${BAR}" ` +
         (shadow ? `fill="url(#shadow-hatch)" stroke="${COLORS.shadow}"` : `fill="${COLORS.enforce}"`) + '/>',
-      `<text class="value" x="${px(M.left + w + 6)}" y="${px(y + BAR - 4)}">${formatCount(r.hits)} · ${formatRatio(r.hitRate)}</text>`,
+      `<text class="value" x="${px(M.left + w + 6)}" y="${px(y + BAR - 4)}">${formatCount(r.hits)} · ${formatRatio(r.hitRate)}${shadow ? ' <tspan class="shadow-tag">shadow</tspan>' : ''}</text>`,
       '</g>',
     );
   }
