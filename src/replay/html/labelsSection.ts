@@ -69,7 +69,7 @@ export function labelsSection(labels: LabelReport, rules: readonly RuleStats[], 
   const targets = labels.targets ?? [];
   out.push(
     '<h3 id="pr-curve">Score threshold: precision/recall curve</h3>',
-    '<p class="note">Flagged = combined score ≥ threshold, for every threshold 0–100. Rings: the lowest thresholds reaching the targets; diamond: the current decision.</p>',
+    '<p class="note">Flagged = combined score ≥ threshold, for every threshold 0–100. Rings: the thresholds that reach the targets; diamond: the current decision.</p>',
     prCurveChart(labels),
   );
   if (targets.length > 0) {

@@ -39,7 +39,7 @@ export function timelineChart(timeline: ReplayReport['timeline']): string {
     out.push(`<text class="empty" x="${px(M.left + plotW / 2)}" y="${px(M.top + plotH / 2)}" text-anchor="middle">No decided events</text>`);
   } else {
     const band = plotW / n;
-    const barW = Math.max(band * 0.8, Math.min(band, 1));
+    const barW = band > 4 ? band * 0.8 : band; // no gaps once bars get thin
     const pad = (band - barW) / 2;
     for (let i = 0; i < n; i++) {
       const b = buckets[i]!;
