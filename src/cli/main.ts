@@ -34,7 +34,6 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
       const { matchCommand } = await import('./matchCommand.ts');
       return matchCommand(rest, io);
     }
-    }
     case 'generate': {
       const { generateCommand } = await import('./generateCommand.ts');
       return generateCommand(rest, io);
