@@ -9,6 +9,7 @@ Commands:
   serve    run the decision API over HTTP (argus serve --help)
   validate check the rules, policy and patterns as serve would load them (argus validate --help)
   match    run a pattern over a JSONL file of events and print the matches (argus match --help)
+  replay   backtest the catalog on a JSONL file of events: decisions, metrics, report (argus replay --help)
   generate write a seeded synthetic stream of users with labelled fraud (argus generate --help)
 
 Options:
@@ -33,6 +34,10 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
       // Loaded on use: `serve` does not pay for the CEP command line.
       const { matchCommand } = await import('./matchCommand.ts');
       return matchCommand(rest, io);
+    }
+    case 'replay': {
+      const { replayCommand } = await import('./replayCommand.ts');
+      return replayCommand(rest, io);
     }
     case 'generate': {
       const { generateCommand } = await import('./generateCommand.ts');

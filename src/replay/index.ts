@@ -1,0 +1,12 @@
+export type * from './Report.ts';
+export { runReplay, malformedReason, MAX_MALFORMED_IN_REPORT, MAX_COMPARE_EXAMPLES, type ReplayOptions, type ReplayProgress, type ReplayResult } from './runReplay.ts';
+export { ReplayEngine, CountingSink, type ReplayEngineOptions } from './ReplayEngine.ts';
+export { DiscardBackend } from './DiscardBackend.ts';
+export { openEventInput, ReplayInputError, type EventInput } from './openEventInput.ts';
+export { LineSplitter } from './LineSplitter.ts';
+export { ChunkedWriter } from './ChunkedWriter.ts';
+export { formatDecisionRow, type DecisionRow } from './decisionRow.ts';
+export { stableStringify } from './stableStringify.ts';
+export { formatSummary } from './formatSummary.ts';
+export { formatProgress, ProgressLine } from './ProgressLine.ts';
+export * from './metrics/index.ts';
