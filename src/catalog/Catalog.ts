@@ -1,12 +1,13 @@
 import type { CompiledPattern } from '../cep/index.ts';
 import type { FeatureSet } from '../features/index.ts';
 import type { NoolsRuleSet } from '../rules/nools/index.ts';
+import type { ListRegistry, PreparedLists } from '../lists/index.ts';
 import { compileRuleSet, decide, type CompiledRuleSet, type DecisionPolicy, type FiredRule, type RuleDecision, type RuleDefinition, type RuleFacts } from '../rules/index.ts';
 
 /** One file of the catalog and how it loaded. */
 export interface CatalogFile {
   file: string;
-  kind: 'rule' | 'nools' | 'policy' | 'features' | 'pattern';
+  kind: 'rule' | 'nools' | 'policy' | 'features' | 'pattern' | 'list';
   /** Content hash (sha-256, 12 hex digits). */
   hash: string;
 }
@@ -46,8 +47,10 @@ export class Catalog {
     readonly features: FeatureSet | undefined = undefined,
     /** Rules in the nools DSL (`rules/*.nools`), evaluated after the JSON rules into the same outcomes. */
     readonly nools: readonly NoolsRuleSet[] = [],
+    /** The list files of `rules/lists/`, validated; put in effect by `activate` when this catalog is swapped in. */
+    private readonly lists?: { registry: ListRegistry; prepared: PreparedLists },
   ) {
-    this.ruleSet = compileRuleSet(rules);
+    this.ruleSet = compileRuleSet(rules, { list: lists?.prepared.hook });
     this.patternById = new Map(patterns.map((p) => [p.id, p]));
   }
 
@@ -58,6 +61,14 @@ export class Catalog {
     this.ruleSet.evaluate(eventType, facts, fired);
     for (let i = 0; i < this.nools.length; i++) this.nools[i]!.evaluate(eventType, facts, fired);
     return decide(fired, this.policy);
+  }
+
+  /**
+   * Puts this catalog's list files in effect (the engine-wide registry keeps the API's changes on
+   * top of them). Called in the same synchronous step as the swap.
+   */
+  activate(): void {
+    if (this.lists !== undefined) this.lists.registry.commit(this.lists.prepared);
   }
 
   /** Releases what the catalog holds outside the heap's reach (nools flows are global). */

@@ -80,6 +80,7 @@ export class CatalogManager {
     try {
       const next = await loadCatalog(this.sources);
       const previous = this.currentCatalog;
+      next.activate();
       this.currentCatalog = next;
       this.options.onSwap(next);
       // Evaluation is synchronous: once swapped, nothing can still be inside the previous catalog.

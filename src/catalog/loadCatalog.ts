@@ -6,6 +6,7 @@ import { compileFeatures, parseFeatures, type FeatureSet } from '../features/ind
 import { ArgusError, ValidationError } from '../errors.ts';
 import { isRuleFile, loadRuleDocuments, POLICY_FILE, type RuleDocument } from '../rules/index.ts';
 import { compileNoolsFile, isNoolsFile, type NoolsRuleSet } from '../rules/nools/index.ts';
+import type { ListRegistry } from '../lists/index.ts';
 import { Catalog, type CatalogFile, type LoadedPattern } from './Catalog.ts';
 import { locateError, parseJsonDocument } from './jsonSource.ts';
 
@@ -16,6 +17,8 @@ export interface CatalogSources {
   keyField?: string;
   /** Bound on live partial matches per key and pattern (default 10,000). */
   maxPartialMatches?: number;
+  /** The engine's lists (they outlive reloads); `rules/lists/*.json` are validated against it. */
+  lists?: ListRegistry;
 }
 
 /** A catalog that did not load: every file error, each with its file, line and field path. */
@@ -84,6 +87,18 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
     }
   }
 
+  const listFiles: { file: string; text: string }[] = [];
+  const listsDir = join(sources.rulesDir, 'lists');
+  for (const name of (await listJson(listsDir)).filter((n) => n.endsWith('.json'))) {
+    const path = join(listsDir, name);
+    const file = display(path);
+    const text = await readFile(path, 'utf8');
+    files.push({ file, kind: 'list', hash: hashOf(text) });
+    listFiles.push({ file, text });
+  }
+  const prepared = sources.lists?.prepare(listFiles);
+  if (prepared !== undefined) errors.push(...prepared.errors);
+
   const patterns: LoadedPattern[] = [];
   const patternIds = new Map<string, string>();
   for (const name of (await listJson(sources.patternsDir)).filter((n) => n.endsWith('.json'))) {
@@ -129,7 +144,8 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
         }
       }
       const version = `c${hashOf(files.map((f) => `${f.file}\u0000${f.hash}`).join('\n'))}`;
-      catalog = new Catalog(version, rules, policy, files, patterns, features, nools);
+      const lists = sources.lists !== undefined && prepared !== undefined ? { registry: sources.lists, prepared } : undefined;
+      catalog = new Catalog(version, rules, policy, files, patterns, features, nools, lists);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const text = err.file !== undefined ? texts.get(err.file) : undefined;

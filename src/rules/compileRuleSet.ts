@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.ts';
 import { compileCondition } from '../conditions/compileCondition.ts';
-import type { Predicate } from '../conditions/types.ts';
+import type { CompileOptions, Predicate } from '../conditions/types.ts';
 import type { Reason } from '../runtime/types.ts';
 import { ruleFact, type RuleFacts } from './RuleFacts.ts';
 import type { RuleDefinition, RuleMode } from './RuleDefinition.ts';
@@ -43,7 +43,7 @@ function order(a: RuleDefinition, b: RuleDefinition): number {
  * `ValidationError` for duplicate ids, or a `ConditionError` (with the rule's file) for a
  * condition that does not compile.
  */
-export function compileRuleSet(rules: readonly RuleDefinition[]): CompiledRuleSet {
+export function compileRuleSet(rules: readonly RuleDefinition[], options: { list?: CompileOptions['list'] } = {}): CompiledRuleSet {
   const seen = new Map<string, RuleDefinition>();
   for (const rule of rules) {
     const other = seen.get(rule.id);
@@ -56,7 +56,7 @@ export function compileRuleSet(rules: readonly RuleDefinition[]): CompiledRuleSe
   const sorted = [...rules].sort(order);
   const compiled = new Map<RuleDefinition, CompiledRule>();
   for (const rule of sorted) {
-    const test = compileCondition<RuleFacts>(rule.conditions, { fact: ruleFact, path: ['conditions'], file: rule.file });
+    const test = compileCondition<RuleFacts>(rule.conditions, { fact: ruleFact, path: ['conditions'], file: rule.file, list: options.list });
     const reason: Reason = Object.freeze({
       rule: rule.id,
       version: rule.version,

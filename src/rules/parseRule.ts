@@ -10,6 +10,9 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * `["rules", 3]` for a `{"rules": [...]}` file). Throws `ValidationError` (or its subclass
  * `ConditionError` for a condition that cannot compile) with `file` set and field paths.
  */
+/** Stands for any list while a rule is validated on its own. */
+const ANY_LIST = { has: (): boolean => false };
+
 export function parseRule(json: unknown, file?: string, base: (string | number)[] = []): RuleDefinition {
   const parsed = ruleSchema.safeParse(json);
   if (!parsed.success) throw new ValidationError('rule', fromZodIssues(parsed.error.issues, base), { file });
@@ -23,8 +26,9 @@ export function parseRule(json: unknown, file?: string, base: (string | number)[
       { file },
     );
   }
-  // Compiling is the validation of the condition tree (operators, paths, regexes, facts).
-  compileCondition<RuleFacts>(conditions, { fact: ruleFact, path: [...base, 'conditions'], file });
+  // Compiling is the validation of the condition tree (operators, paths, regexes, facts). List
+  // names are checked later, when the rule set is compiled against the catalog's lists.
+  compileCondition<RuleFacts>(conditions, { fact: ruleFact, path: [...base, 'conditions'], file, list: () => ANY_LIST });
   const rule: RuleDefinition = {
     id: data.id,
     version: data.version,

@@ -4,6 +4,7 @@ import type { EventParser } from '../events/parseEvent.ts';
 import type { Catalog, LoadedPattern } from '../catalog/Catalog.ts';
 import type { CatalogManager, ReloadResult } from '../catalog/CatalogManager.ts';
 import type { FeatureOutput } from '../features/index.ts';
+import type { ListRegistry, ListSummary, ListUpdate, ListView } from '../lists/index.ts';
 import { advanceTime, createStepOutput, nextDeadline, processEvent, type CepResult, type StepOutput } from '../cep/index.ts';
 import type { KeyedStateStore } from '../state/index.ts';
 import { newKeyState, OUTCOME_INDEX, type KeyState } from './KeyState.ts';
@@ -41,6 +42,9 @@ function decisionRecord(key: string, eventId: string): string {
   return `d\u0000${key}\u0000${eventId}`;
 }
 
+/** Metadata record holding the lists' overlay (items added and removed through the admin API). */
+export const LISTS_META = 'lists';
+
 /** Prefix of the records holding each key's next CEP deadline (the timers survive a restart). */
 export const TIMER_RECORD_PREFIX = 't\u0000';
 
@@ -66,6 +70,10 @@ export class Engine implements DecisionEngine {
   private closed = false;
   /** The catalog's life cycle (reloads, watcher); set by `createEngine`. */
   catalogs: CatalogManager | undefined;
+  /** Named lists (files of `rules/lists/` plus the admin API's changes); set by `createEngine`. */
+  lists: ListRegistry | undefined;
+  /** List changes run one at a time: each persists before the next starts. */
+  private listChain: Promise<unknown> = Promise.resolve();
   /** Reused by every CEP step (steps are synchronous). */
   private readonly cepOut: StepOutput = createStepOutput();
   /** Shadow-pattern matches of the event being processed (reported in its decision). */
@@ -156,8 +164,51 @@ export class Engine implements DecisionEngine {
         emit: p.emit ?? null,
       })),
       features: c.features === undefined ? [] : c.features.definitions.map((d) => ({ name: d.name, kind: d.kind, hash: c.features!.definitionHash(d.name) })),
+      lists: this.lists?.describe() ?? [],
       files: c.files,
     };
+  }
+
+  // ---------------------------------------------------------------- lists (the admin API's ListService)
+
+  addListItems(name: string, items: readonly unknown[]): Promise<ListUpdate> {
+    return this.changeList((lists) => lists.add(name, items));
+  }
+
+  removeListItems(name: string, items: readonly unknown[]): Promise<ListUpdate> {
+    return this.changeList((lists) => lists.remove(name, items));
+  }
+
+  async getList(name: string, limit: number): Promise<ListView | undefined> {
+    return this.lists?.get(name, limit);
+  }
+
+  async describeLists(): Promise<ListSummary[]> {
+    return this.lists?.describe() ?? [];
+  }
+
+  /**
+   * Applies a change to the lists and persists the overlay (the API's changes) before resolving;
+   * if persisting fails, the change is rolled back. The next decision sees the change.
+   */
+  private changeList(change: (lists: ListRegistry) => ListUpdate): Promise<ListUpdate> {
+    const run = async (): Promise<ListUpdate> => {
+      const lists = this.lists;
+      if (lists === undefined) throw new ArgusError('this engine has no lists', { code: 'NO_LISTS' });
+      const before = lists.overlay();
+      const update = change(lists);
+      try {
+        this.store.putMeta(LISTS_META, JSON.stringify(lists.overlay()));
+        await this.store.flush();
+      } catch (err) {
+        lists.restoreOverlay(before);
+        throw err;
+      }
+      return update;
+    };
+    const result = this.listChain.then(run, run);
+    this.listChain = result.catch(() => undefined);
+    return result;
   }
 
   decide(event: ArgusEvent): Promise<Decision> {

@@ -4,9 +4,10 @@ import { JsonlSink, StreamSink, TeeSink } from '../io/file/index.ts';
 import type { Alert, LateEvent, RecordSink } from './types.ts';
 import { Watermark, type WatermarkOptions } from './Watermark.ts';
 import { CatalogManager, loadCatalog, type ReloadResult } from '../catalog/index.ts';
+import { ListRegistry } from '../lists/index.ts';
 import { EventParser } from '../events/index.ts';
 import { KeyedStateStore, LevelBackend, MemoryBackend } from '../state/index.ts';
-import { DEFAULT_LIMITS, Engine, type EngineLimits, type EngineSinks } from './Engine.ts';
+import { DEFAULT_LIMITS, Engine, LISTS_META, type EngineLimits, type EngineSinks } from './Engine.ts';
 import { EngineMetrics } from './engineMetrics.ts';
 import { keyStateCodec, type KeyState } from './KeyState.ts';
 import { MetricsRegistry } from './metrics.ts';
@@ -62,7 +63,8 @@ export const DEFAULT_ENGINE_CONFIG: Omit<EngineConfig, 'metrics'> = {
 export async function createEngine(config: Partial<EngineConfig> & { metrics?: MetricsRegistry } = {}): Promise<Engine> {
   const c = { ...DEFAULT_ENGINE_CONFIG, ...config };
   const registry = config.metrics ?? new MetricsRegistry();
-  const sources = { rulesDir: c.rulesDir, patternsDir: c.patternsDir, keyField: c.keyField, maxPartialMatches: c.maxPartialMatches };
+  const lists = new ListRegistry();
+  const sources = { rulesDir: c.rulesDir, patternsDir: c.patternsDir, keyField: c.keyField, maxPartialMatches: c.maxPartialMatches, lists };
   const catalog = await loadCatalog(sources);
   let backend;
   if (c.dataDir === ':memory:') backend = new MemoryBackend();
@@ -77,6 +79,10 @@ export async function createEngine(config: Partial<EngineConfig> & { metrics?: M
     maxCachedKeys: c.maxCachedKeys,
   });
   await store.open();
+  // The admin API's list changes, on top of the list files (kept across restarts).
+  const overlay = await store.getMeta(LISTS_META);
+  if (overlay !== undefined) lists.restoreOverlay(overlay);
+  catalog.activate();
   const metrics = new EngineMetrics(registry);
   metrics.watchStore(() => store.stats());
   const inMemory = c.dataDir === ':memory:';
@@ -104,6 +110,7 @@ export async function createEngine(config: Partial<EngineConfig> & { metrics?: M
   const lastOk = registry.gauge('catalog_last_reload_ok', '1 if the last catalog reload succeeded (or none was tried), 0 if it failed.');
   const lastErrors = registry.gauge('catalog_errors', 'Errors found by the last catalog reload (0 when it succeeded).');
   lastOk.set(1);
+  engine.lists = lists;
   engine.catalogs = new CatalogManager(catalog, sources, {
     onSwap: (next) => engine.swapCatalog(next),
     onReload: (result) => {

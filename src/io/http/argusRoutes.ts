@@ -2,6 +2,7 @@ import { PayloadTooLargeError, ValidationError } from '../../errors.ts';
 import type { ArgusEvent, EventParser } from '../../events/index.ts';
 import { PROMETHEUS_CONTENT_TYPE, type MetricsRegistry } from '../../runtime/metrics.ts';
 import { HttpError } from './HttpError.ts';
+import { listRoutes } from './listRoutes.ts';
 import { INTERNAL_ERROR, describe, errorStatus, type ErrorBody } from './errorReply.ts';
 import type { HttpEngine, Logger, Reply, RequestContext, RouteDefinition } from './types.ts';
 
@@ -129,6 +130,20 @@ export function argusRoutes(deps: ArgusRouteDeps): RouteDefinition[] {
         return { status: result.ok ? 200 : 422, body: JSON.stringify(result) };
       },
     });
+  }
+
+  if (engine.addListItems !== undefined && engine.removeListItems !== undefined && engine.getList !== undefined) {
+    const e = engine as Required<Pick<HttpEngine, 'addListItems' | 'removeListItems' | 'getList'>> & HttpEngine;
+    catalogRoutes.push(
+      ...listRoutes({
+        service: {
+          add: (name, items) => e.addListItems(name, items),
+          remove: (name, items) => e.removeListItems(name, items),
+          get: (name, limit) => e.getList(name, limit),
+          ...(e.describeLists !== undefined ? { list: () => e.describeLists!() } : {}),
+        },
+      }),
+    );
   }
 
   return [

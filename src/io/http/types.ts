@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { EventParser } from '../../events/index.ts';
+import type { ListSummary, ListUpdate, ListView } from '../../lists/index.ts';
 import type { DecisionEngine } from '../../runtime/types.ts';
 import type { MetricsRegistry } from '../../runtime/metrics.ts';
 
@@ -17,6 +18,11 @@ export type HttpEngine = DecisionEngine & {
   describeCatalog?(): unknown;
   /** `POST /v1/catalog/reload` (admin; served when the engine has it). */
   reloadCatalog?(trigger?: string): Promise<{ ok: boolean; version: string }>;
+  /** The list admin routes (`/v1/lists/...`) are served when the engine has these. */
+  addListItems?(name: string, items: readonly unknown[]): Promise<ListUpdate>;
+  removeListItems?(name: string, items: readonly unknown[]): Promise<ListUpdate>;
+  getList?(name: string, limit: number): Promise<ListView | undefined>;
+  describeLists?(): Promise<ListSummary[]>;
 };
 
 /** Who may call a route: anyone, holders of the API key (when one is set), holders of the admin key. */
