@@ -82,3 +82,36 @@ describe('EventParser', () => {
     }
   });
 });
+
+describe('the envelope fast path', () => {
+  it('accepts exactly what the zod schema accepts', async () => {
+    const fc = await import('fast-check');
+    const { envelopeSchema } = await import('./parseEvent.ts');
+    const value = fc.oneof(
+      fc.string({ maxLength: 3 }),
+      fc.string({ minLength: 250, maxLength: 260 }),
+      fc.integer({ min: -5, max: 2 ** 53 }),
+      fc.double(),
+      fc.constant(Number.MAX_SAFE_INTEGER + 2),
+      fc.constant('2024-03-01T10:00:00Z'),
+      fc.constant(null),
+      fc.constant(undefined),
+    );
+    fc.assert(
+      fc.property(value, value, value, (id, type, timestamp) => {
+        const raw: Record<string, unknown> = { userId: 'u' };
+        if (id !== undefined) raw.id = id;
+        if (type !== undefined) raw.type = type;
+        if (timestamp !== undefined) raw.timestamp = timestamp;
+        let accepted = true;
+        try {
+          parser.parseValue(raw);
+        } catch {
+          accepted = false;
+        }
+        expect(accepted).toBe(envelopeSchema.safeParse(raw).success);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -64,9 +64,14 @@ export class EventParser {
     const structural: ValidationIssue[] = [];
     checkStructure(raw, [], 0, this.maxDepth, structural);
     if (structural.length > 0) throw new ValidationError('event', structural, location);
-    const parsed = envelopeSchema.safeParse(raw);
-    if (!parsed.success) throw new ValidationError('event', fromZodIssues(parsed.error.issues), location);
-    const data = parsed.data as Record<string, unknown>;
+    let data: Record<string, unknown>;
+    if (isValidEnvelope(raw)) {
+      data = raw; // the common case: no copy; envelopeSchema stays the definition (see isValidEnvelope)
+    } else {
+      const parsed = envelopeSchema.safeParse(raw);
+      if (!parsed.success) throw new ValidationError('event', fromZodIssues(parsed.error.issues), location);
+      data = parsed.data as Record<string, unknown>;
+    }
     const keyValue = this.getKey(data);
     let key: string;
     if (typeof keyValue === 'string' && keyValue.length > 0) key = keyValue;
@@ -79,6 +84,30 @@ export class EventParser {
     const time = typeof ts === 'number' ? ts : Date.parse(ts);
     return { id: data.id as string, type: data.type as string, time, key, data };
   }
+}
+
+/**
+ * The hot path's check of the envelope, equivalent to `envelopeSchema` for what it accepts (a
+ * property test keeps them in step): string `id` and `type` of 1–256 characters and an integer,
+ * non-negative epoch-ms `timestamp`. Anything else (an ISO timestamp, an error) goes through zod.
+ */
+function isValidEnvelope(raw: unknown): raw is Record<string, unknown> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
+  const r = raw as Record<string, unknown>;
+  const id = r.id;
+  const type = r.type;
+  const ts = r.timestamp;
+  return (
+    typeof id === 'string' &&
+    id.length >= 1 &&
+    id.length <= 256 &&
+    typeof type === 'string' &&
+    type.length >= 1 &&
+    type.length <= 256 &&
+    typeof ts === 'number' &&
+    Number.isSafeInteger(ts) &&
+    ts >= 0
+  );
 }
 
 /** Depth limit and forbidden keys, checked before zod so that nothing hostile is walked twice. */
