@@ -67,7 +67,8 @@ interface EncodedKeyState {
   f: number | null;
   l: number | null;
   d: [number, number, number];
-  r: RecentEvent[];
+  /** recent events, flattened: [id, type, time, outcome index or -1, score or null, …] */
+  r: (string | number | null)[];
   /** ids and times, flattened: [id0, t0, id1, t1, …] */
   i: (string | number)[];
   /** pattern id → [definition hash, matcher state] */
@@ -88,7 +89,7 @@ export const keyStateCodec = {
       f: state.firstSeen,
       l: state.lastSeen,
       d: state.decisions,
-      r: state.recent,
+      r: encodeRecent(state.recent),
       i: ids,
     };
     if (state.cep !== undefined) {
@@ -121,7 +122,7 @@ export const keyStateCodec = {
       firstSeen: doc.f,
       lastSeen: doc.l,
       decisions: doc.d,
-      recent: doc.r,
+      recent: decodeRecent(doc.r),
       ids,
       cep,
       cepTime: doc.ct ?? null,
@@ -130,3 +131,23 @@ export const keyStateCodec = {
     };
   },
 };
+
+const OUTCOMES: Outcome[] = ['allow', 'review', 'deny'];
+
+function encodeRecent(recent: readonly RecentEvent[]): (string | number | null)[] {
+  const out: (string | number | null)[] = [];
+  for (const r of recent) out.push(r.id, r.type, r.time, r.decision === undefined ? -1 : OUTCOME_INDEX[r.decision], r.score ?? null);
+  return out;
+}
+
+function decodeRecent(flat: (string | number | null)[]): RecentEvent[] {
+  const out: RecentEvent[] = [];
+  for (let j = 0; j + 4 < flat.length; j += 5) {
+    const entry: RecentEvent = { id: flat[j] as string, type: flat[j + 1] as string, time: flat[j + 2] as number };
+    const d = flat[j + 3] as number;
+    if (d >= 0) entry.decision = OUTCOMES[d];
+    if (flat[j + 4] !== null) entry.score = flat[j + 4] as number;
+    out.push(entry);
+  }
+  return out;
+}
