@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { KafkaConfig } from 'kafkajs';
+import { ConfigError, ValidationError, fromZodIssues } from '../../errors.ts';
+
+const topic = z.string().min(1, 'must be a topic name').max(249, 'must be at most 249 characters');
+const ms = (min: number, max: number) => z.number().int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+/** The Kafka side of a worker: brokers, topics, checkpoints, bounds. Validated with zod. */
+export const kafkaOptionsSchema = z.strictObject({
+  brokers: z.array(z.string().regex(/^[^\s:,]+:\d+$/, 'must be host:port')).min(1, 'at least one broker'),
+  clientId: z.string().min(1).default('argus'),
+  /** The consumer group: workers of one group split the partitions of the event topics. */
+  groupId: z.string().min(1).default('argus'),
+  topics: z
+    .strictObject({
+      /** Input topics, keyed by the key field. */
+      events: z.array(topic).min(1).default(['argus.events']),
+      decisions: topic.default('argus.decisions'),
+      alerts: topic.default('argus.alerts'),
+      deadLetters: topic.default('argus.dead-letters'),
+      /** Catalog updates broadcast to every worker; `false`: none. */
+      control: z.union([topic, z.literal(false)]).default('argus.control'),
+      /** Compacted changelog of key state (restores on rebalance); `false`: none. */
+      changelog: z.union([topic, z.literal(false)]).default('argus.changelog'),
+    })
+    .prefault({}),
+  /** Checkpoint (state + offsets in one LevelDB batch) at least this often… */
+  checkpointIntervalMs: ms(1, 60_000).default(200),
+  /** …and after this many events. */
+  checkpointEvents: ms(1, 10_000_000).default(20_000),
+  /** Back-pressure: events processed but not yet checkpointed; above it the partitions are paused. */
+  maxPendingEvents: ms(1, 10_000_000).default(100_000),
+  /** A new group starts at the beginning of the topics (default) or at their end. */
+  fromBeginning: z.boolean().default(true),
+  sessionTimeoutMs: ms(1_000, 600_000).default(10_000),
+  heartbeatIntervalMs: ms(100, 60_000).default(1_000),
+  /** Passed through to kafkajs (`ssl`, `sasl`, `connectionTimeout`, `requestTimeout`, `retry`, …). */
+  client: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type KafkaOptions = z.output<typeof kafkaOptionsSchema>;
+export type KafkaOptionsInput = z.input<typeof kafkaOptionsSchema>;
+export type KafkaTopics = KafkaOptions['topics'];
+
+/** Validates Kafka options; a `ValidationError` names the offending field. */
+export function parseKafkaOptions(input: unknown): KafkaOptions {
+  const parsed = kafkaOptionsSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError('kafka options', fromZodIssues(parsed.error.issues));
+  return parsed.data;
+}
+
+/** `--kafka host:port,host:port` → broker list (a `ConfigError` when malformed). */
+export function parseBrokerList(text: string): string[] {
+  const brokers = text.split(',').map((b) => b.trim()).filter((b) => b.length > 0);
+  if (brokers.length === 0 || brokers.some((b) => !/^[^\s:,]+:\d+$/.test(b))) {
+    throw new ConfigError([{ path: ['kafka'], message: `"${text}" is not a list of host:port brokers separated by commas` }]);
+  }
+  return brokers;
+}
+
+/** The kafkajs client configuration: brokers and client id, plus whatever `client` passes through (ssl, sasl, …). */
+export function kafkaClientConfig(options: KafkaOptions): KafkaConfig {
+  return { logLevel: 1, ...(options.client as Partial<KafkaConfig>), clientId: options.clientId, brokers: options.brokers };
+}
