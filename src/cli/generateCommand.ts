@@ -28,15 +28,10 @@ Options:
 
 const FLAG: Record<string, string> = { users: '--users', days: '--days', seed: '--seed', fraudRate: '--fraud-rate', start: '--start' };
 
-/** Strict number parsing for flags: the whole text must be the number. */
-function integerFlag(text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  return /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
-}
-
+/** Strict number parsing for flags: the whole text must be a decimal number (zod then checks the range). */
 function numberFlag(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  return /^\s*(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+  return /^\s*-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
 }
 
 function startFlag(text: string | undefined): number {
@@ -75,9 +70,9 @@ export async function generateCommand(argv: string[], io: Output): Promise<numbe
   let options: GenerateOptions;
   try {
     options = parseGenerateOptions({
-      users: integerFlag(values.users, 1000),
-      days: integerFlag(values.days, 7),
-      seed: integerFlag(values.seed, 1),
+      users: numberFlag(values.users, 1000),
+      days: numberFlag(values.days, 7),
+      seed: numberFlag(values.seed, 1),
       fraudRate: numberFlag(values['fraud-rate'], 0.02),
       start: startFlag(values.start),
     });
@@ -86,7 +81,8 @@ export async function generateCommand(argv: string[], io: Output): Promise<numbe
     const given: Record<string, string | undefined> = { users: values.users, days: values.days, seed: values.seed, fraudRate: values['fraud-rate'], start: values.start };
     const lines = err.issues.map((i) => {
       const field = String(i.path[0] ?? '');
-      const message = i.message.startsWith('Invalid input: expected number') ? 'must be a number' : i.message;
+      const nan = i.message.startsWith('Invalid input: expected number');
+      const message = field === 'start' ? 'must be an ISO date (2026-01-05) or epoch milliseconds' : nan ? 'must be a number' : i.message;
       return `${FLAG[field] ?? field}: ${message}${given[field] !== undefined ? `, got ${JSON.stringify(given[field])}` : ''}`;
     });
     io.stderr(`argus generate: invalid options:\n  ${lines.join('\n  ')}\n\n${GENERATE_USAGE}`);

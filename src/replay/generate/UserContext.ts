@@ -49,10 +49,14 @@ export class UserContext {
     return { address: `${u.mobileNet}.${rng.int(1, 254)}`, country: country.code };
   }
 
-  /** A merchant of `category` where the user is: usually a favourite at home, else any. */
+  /** A merchant of `category` where the user is: at home usually a favourite (mostly the first), else any. */
   merchantFor(category: Category, country: Country): Merchant {
     const favs = this.user.favourites.get(category.mcc);
-    if (country === this.user.home && favs !== undefined && favs.length > 0 && this.rng.chance(0.85)) return this.rng.pick(favs);
+    if (country === this.user.home && favs !== undefined && favs.length > 0 && this.rng.chance(0.9)) {
+      // The first favourite is the usual one; the others are visited less and less.
+      const r = this.rng.next();
+      return favs[r < 0.6 || favs.length === 1 ? 0 : r < 0.85 || favs.length === 2 ? 1 : 2]!;
+    }
     return merchantOf(country.code, category, this.rng.int(0, MERCHANTS_PER_CATEGORY - 1));
   }
 

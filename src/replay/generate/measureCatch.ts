@@ -172,7 +172,7 @@ export function formatCatchReport(r: CatchReport): string {
   lines.push(
     `${'all'.padEnd(20)} ${String(r.instances).padStart(9)} ${String(r.caughtInstances).padStart(7)}  ${pct(r.scenarioRecall)}  ${String(r.fraudEvents).padStart(12)} ${String(r.caughtFraudEvents).padStart(8)}  ${pct(r.eventRecall)}`,
     '',
-    `false positives: ${r.falsePositives} of ${r.legitEvents} legitimate events (${pct(r.falsePositiveRate).trim()}); ${r.usersWithFalsePositive} of ${r.users} users had at least one`,
+    `false positives: ${r.falsePositives} of ${r.legitEvents} legitimate events (${r.falsePositiveRate === null ? 'n/a' : `${(r.falsePositiveRate * 100).toFixed(2)}%`}); ${r.usersWithFalsePositive} of ${r.users} users had at least one`,
     '',
     'rule (on flagged decisions)        fraud   legit',
   );

@@ -259,7 +259,7 @@ export const impossibleTravel: ScenarioWriter = (ctx, rng, t0) => {
 /**
  * Mule / fan-in: 8–20 transfers in from distinct senders within a few hours (the mule's account
  * collects the proceeds of other frauds), then the mule logs in and pays most of it out to an
- * account abroad. In 15% the mule is slow: 4–7 transfers arrive 8–14 hours apart, so no 24 hours
+ * account abroad. In 15% (when the stream has 100 hours left) the mule is slow: 4–7 transfers arrive 8–14 hours apart, so no 24 hours
  * see more than a handful of senders.
  */
 export const muleFanIn: ScenarioWriter = (ctx, rng, t0) => {
@@ -269,7 +269,7 @@ export const muleFanIn: ScenarioWriter = (ctx, rng, t0) => {
   const out: GeneratedEvent[] = [];
   let t = t0;
   let total = 0;
-  const slow = rng.chance(0.15);
+  const slow = rng.chance(0.15) && ctx.end - t0 > 100 * 60 * MINUTE;
   for (let i = slow ? rng.int(4, 7) : rng.int(8, 20); i > 0; i--) {
     const amount = money(rng.logNormal(300, 0.5), currency);
     total += amount;
