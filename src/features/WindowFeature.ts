@@ -238,9 +238,10 @@ export class WindowFeature implements Feature<LogSlot> {
     const deque = this.op === MIN || this.op === MAX;
     if (u <= s.times[LOW]) {
       s.aggStart++; // before the aggregated range
-      if (late && deque) this.rebuildDeque(s);
+      if (late && deque) this.dequeShift(s, pos);
     } else if (late && deque) {
-      this.rebuildDeque(s);
+      this.dequeShift(s, pos);
+      this.dequeInsertLate(s, pos);
     } else {
       this.aggAdd(s, pos);
     }
@@ -346,10 +347,32 @@ export class WindowFeature implements Feature<LogSlot> {
     dq.push(i);
   }
 
-  private rebuildDeque(s: LogSlot): void {
-    s.dq!.length = 0;
-    s.dqHead = 0;
-    for (let i = s.aggStart; i < s.times.length; i++) this.dequePush(s, i);
+  /** An entry was inserted at `pos`: deque indices at or after it move up by one. */
+  private dequeShift(s: LogSlot, pos: number): void {
+    const dq = s.dq!;
+    for (let k = dq.length - 1; k >= s.dqHead && dq[k]! >= pos; k--) dq[k] = dq[k]! + 1;
+  }
+
+  /**
+   * A late entry at `pos` inside the aggregated range. The deque holds the indices whose value
+   * beats every later one (strictly; on a tie the later entry outlives the earlier). The new
+   * entry belongs in it iff it beats the best value after it, which is the first deque entry
+   * after `pos`; then the entries before it that it beats leave.
+   */
+  private dequeInsertLate(s: LogSlot, pos: number): void {
+    const dq = s.dq!;
+    const vals = s.vals as number[];
+    const v = vals[pos]!;
+    const isMax = this.op === MAX;
+    let k = s.dqHead;
+    while (k < dq.length && dq[k]! < pos) k++;
+    if (k < dq.length) {
+      const next = vals[dq[k]!]!;
+      if (isMax ? v <= next : v >= next) return; // dominated by a later entry
+    }
+    let j = k;
+    while (j > s.dqHead && (isMax ? vals[dq[j - 1]!]! <= v : vals[dq[j - 1]!]! >= v)) j--;
+    dq.splice(j, k - j, pos);
   }
 
   private compact(s: LogSlot): void {
