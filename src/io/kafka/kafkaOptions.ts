@@ -60,5 +60,5 @@ export function parseBrokerList(text: string): string[] {
 
 /** The kafkajs client configuration: brokers and client id, plus whatever `client` passes through (ssl, sasl, …). */
 export function kafkaClientConfig(options: KafkaOptions): KafkaConfig {
-  return { logLevel: 1, ...(options.client as Partial<KafkaConfig>), clientId: options.clientId, brokers: options.brokers };
+  return { logLevel: 0, ...(options.client as Partial<KafkaConfig>), clientId: options.clientId, brokers: options.brokers };
 }
