@@ -41,9 +41,9 @@ export interface ReplayOptions {
   targetRecall?: number;
   /** Bounded out-of-orderness of the watermark, in ms (default 0: events are expected in time order). */
   outOfOrdernessMs?: number;
-  /** Timers fire every this many lines (default 1,000); fixed, so every run fires them at the same points. */
+  /** Timers fire every this many decided events (default 1,000); fixed, so every run fires them at the same points. */
   tickEvery?: number;
-  /** State is committed every this many lines (default 20,000). */
+  /** State is committed every this many decided events (default 20,000). */
   commitEvery?: number;
   /** Write report.html (default true; skipped with a note when the renderer is not available). */
   html?: boolean;
