@@ -7,6 +7,7 @@ import { MetricsRegistry } from '../runtime/metrics.ts';
 import { SETTINGS, loadConfig, type ArgusConfig } from './config.ts';
 import { createLogger, type Output } from './logger.ts';
 import { catalogErrors } from './validateCommand.ts';
+import { kafkaServeArgs, type KafkaServe } from './kafkaServe.ts';
 
 /** What `createEngine` (src/runtime/createEngine.ts) is given. */
 export interface ServeEngineConfig {
@@ -47,6 +48,8 @@ JSON file given by --config / ARGUS_CONFIG / ./argus.config.json; see docs/confi
 
   --config <file>                JSON configuration file                       ARGUS_CONFIG
 ${SETTINGS.map((s) => `  ${(s.flag ? `--${s.flag} <${s.kind === 'int' ? 'n' : s.path ? 'dir' : 'value'}>` : '(environment only)').padEnd(30)} ${s.description.padEnd(45)} ${s.env}`).join('\n')}
+  --kafka <brokers>              consume events from Kafka (host:port,…)     ARGUS_KAFKA
+  --kafka-options <file>         Kafka topics, group, SASL/TLS (JSON)        ARGUS_KAFKA_OPTIONS
   -h, --help                     this help
 `;
 
@@ -62,6 +65,17 @@ export async function serveCommand(argv: string[], io: Output, options: ServeOpt
   }
   let config: ArgusConfig;
   let file: string | undefined;
+  // Kafka (`--kafka <brokers>`, ARGUS_KAFKA): taken out of argv before the other settings are read.
+  let kafka: KafkaServe | undefined;
+  try {
+    ({ argv, kafka } = kafkaServeArgs(argv, options.env ?? process.env, options.cwd));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr(`argus: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
   try {
     ({ config, file } = loadConfig({ argv, env: options.env, cwd: options.cwd }));
   } catch (err) {
@@ -77,7 +91,7 @@ export async function serveCommand(argv: string[], io: Output, options: ServeOpt
   const metrics = new MetricsRegistry();
   let engine: HttpEngine;
   try {
-    const create: CreateEngine = options.createEngine ?? createEngine;
+    const create: CreateEngine = kafka !== undefined ? kafka.wrap(options.createEngine, logger) : (options.createEngine ?? createEngine);
     engine = await create({
       dataDir: config.dataDir,
       rulesDir: config.rulesDir,
@@ -126,6 +140,7 @@ export async function serveCommand(argv: string[], io: Output, options: ServeOpt
     });
   } catch (err) {
     io.stderr(`argus: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}\n`);
+    await kafka?.stop();
     await engine.close();
     return 1;
   }
@@ -139,10 +154,11 @@ export async function serveCommand(argv: string[], io: Output, options: ServeOpt
   });
   options.onListening?.(server);
 
-  const stopSignal = await waitForStop(options.signal);
+  const stopSignal = await waitForStop(kafka !== undefined ? kafka.signal(options.signal) : options.signal);
   logger.info(`shutting down (${stopSignal}): finishing in-flight requests`);
   try {
     await server.close();
+    await kafka?.stop();
     await engine.close();
   } catch (err) {
     logger.error('error while shutting down', { error: (err as Error).stack ?? String(err) });
