@@ -31,6 +31,7 @@ import {
   type FeatureState,
   type FeatureValue,
 } from '../src/features/index.ts';
+import { mulberry32 } from './lib/random.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /**
@@ -47,16 +48,6 @@ const T0 = 1_718_000_000_000;
 /** Mean gap between two events of the stream (all keys): 1M events span ~11.6 days. */
 const GAP_MS = 1_000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A seeded stream, generated chunk by chunk so that a million events never sit in memory at once. */
 class Stream {

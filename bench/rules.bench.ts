@@ -18,22 +18,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Engine } from 'json-rules-engine';
 import { addArgusOperators } from '../src/conditions/index.ts';
 import { compileRuleSet, decide, loadRuleDocuments, type FiredRule, type RuleDefinition, type RuleFacts } from '../src/rules/index.ts';
+import { mulberry32 } from './lib/random.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESERVED = new Set(['features', 'matches', 'lists']);
 
 // ---------------------------------------------------------------- fact sets (seeded)
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COUNTRIES = ['US', 'US', 'US', 'US', 'US', 'US', 'GB', 'FR', 'DE', 'CA', 'BR', 'NG', 'MX', 'IN'];
 const MCCS = ['5411', '5812', '5941', '5732', '4121', '5999', '5311', '5651', '5912', '4111', '5541', '5814', '7995', '6051'];

@@ -13,22 +13,13 @@ import type { CompareReport, Confusion, LabelReport, ReplayReport, RuleStats } f
 import { renderReportHtml } from '../src/replay/html/renderReportHtml.ts';
 import { launchChromium } from './helpers/chromium.ts';
 import { tempDir } from './helpers/tempDir.ts';
+import { mulberry32 as rng } from '../bench/lib/random.ts';
 
 // ---------------------------------------------------------------- fixture: three days of payments
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2024, 4, 6);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function confusion(tp: number, fp: number, fn: number, tn: number): Confusion {
   const precision = tp + fp === 0 ? null : tp / (tp + fp);

@@ -2,16 +2,9 @@
  * Seeded synthetic card transactions for benchmarks, with the fields the sample rules read
  * (see docs/rules.md): mostly ordinary payments, a few percent risky ones so that rules fire.
  */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    // xorshift32
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './random.ts';
+
+export { mulberry32 as seededRandom } from './random.ts';
 
 const COUNTRIES = ['US', 'US', 'US', 'GB', 'FR', 'DE', 'CA', 'BR', 'NG', 'RU'];
 const MCCS = ['5411', '5812', '5941', '5732', '4121', '7995', '6051', '4829', '5999'];
@@ -26,7 +19,7 @@ export interface TransactionOptions {
 
 /** `count` transactions over `keys` users, in event-time order (about one per second overall). */
 export function generateTransactions(count: number, options: TransactionOptions): Record<string, unknown>[] {
-  const rnd = seededRandom(options.seed ?? 42);
+  const rnd = mulberry32(options.seed ?? 42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const start = options.startTime ?? Date.UTC(2026, 0, 1);
   const out: Record<string, unknown>[] = [];
