@@ -1,7 +1,6 @@
 import { ConfigError } from '../errors.ts';
 import { startHttpServer } from '../io/http/startHttpServer.ts';
 import type { HttpEngine, HttpServer } from '../io/http/types.ts';
-import type { ReloadResult } from '../catalog/index.ts';
 import { createEngine } from '../runtime/createEngine.ts';
 import { MetricsRegistry } from '../runtime/metrics.ts';
 import { SETTINGS, loadConfig, type ArgusConfig } from './config.ts';
@@ -10,22 +9,7 @@ import { catalogErrors } from './validateCommand.ts';
 import { kafkaServeArgs, type KafkaServe } from './kafkaServe.ts';
 
 /** What `createEngine` (src/runtime/createEngine.ts) is given. */
-export interface ServeEngineConfig {
-  dataDir: string;
-  rulesDir: string;
-  patternsDir: string;
-  keyField: string;
-  durability: 'sync' | 'process';
-  groupCommitMs: number;
-  maxCachedKeys: number;
-  metrics: MetricsRegistry;
-  maxPartialMatches?: number;
-  watermark?: { outOfOrdernessMs: number };
-  alertsStdout?: boolean;
-  watchCatalog?: boolean;
-  /** Logs each catalog reload (hot reload of rules/ and patterns/). */
-  onCatalogReload?: (result: ReloadResult) => void;
-}
+export type ServeEngineConfig = NonNullable<Parameters<typeof createEngine>[0]>;
 
 export type CreateEngine = (config: ServeEngineConfig) => Promise<HttpEngine>;
 
