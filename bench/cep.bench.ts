@@ -14,8 +14,9 @@
  *  durable_rules (npm `durable`, dev-only) on the same sequence and events, ≤ 1,000 users (its
  *      per-ruleset limit), in a child process: see bench/lib/durablePeer.ts (target: ours ≥ 20×)
  *
- * Options: `--batch=N` events per group commit in (c) (default 1,000), `--sync` fsync every batch
- * in (c) (default: both are run), `--no-durable` skips the durable_rules peer.
+ * Options: `--batch=N` events per group commit in (c) (default 1,000); `--sync` / `--no-sync`: only
+ * the run of (c) with / without an fsync per batch (default: both); `--only=c`: (c) alone;
+ * `--no-durable`: skip the durable_rules peer.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
@@ -396,7 +397,6 @@ export async function main(argv: string[] = []): Promise<void> {
   const ra = best(only === 'c' ? 1 : 3, () => runMatcher(a, events, false));
   if (only !== 'c') await reportAB(a, b, events, ra);
 
-
   // (c): one warm-up on a fifth of the events, then one timed run per durability mode.
   await runLevel(a, events.slice(0, 200_000), batch, false);
   for (const sync of syncModes) {
@@ -430,13 +430,11 @@ async function reportAB(a: CompiledPattern, b: CompiledPattern, events: ArgusEve
   console.log(`    hand-written automaton (peer): ${rates(peer)} (${peer.matches} matches); matcher/peer = ${(peer.cpuMs / ra.cpuMs).toFixed(2)}`);
   console.log(`    target ≥ 1,000,000 events/s on one core: ${EVENTS / (ra.cpuMs / 1000) >= 1_000_000 ? 'met' : 'NOT met'} (CPU time includes GC threads; try --max-semi-space-size=64)`);
   console.log(`(b) followedByAny + oneOrMore within 10m: ${rates(rb)} (${rb.matches} matches); (b)/(a) = ${(ra.cpuMs / rb.cpuMs).toFixed(2)} [${load()}]`);
-
 }
 
 /** durable_rules: the same sequence on the same generator's events with ≤ 1,000 users. */
 async function comparePeer(a: CompiledPattern): Promise<void> {
   const rateOf = (count: number, ms: number) => Math.round(count / (ms / 1000)).toLocaleString('en');
-  // durable_rules: the same sequence on the same generator's events with ≤ 1,000 users.
   let done = false;
   for (const users of PEER_USERS) {
     const post = runPeer(users, PEER_EVENTS, 'post');

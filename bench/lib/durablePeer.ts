@@ -87,7 +87,7 @@ export function runPeer(keys: number, n: number, seed: number, mode: 'post' | 'f
     // Every event. durable throws MessageNotHandledError for an event no rule can take (the 70 %
     // of other types): that is its API, so its cost is part of the figure.
     for (let i = 0; i < messages.length; i++) {
-      if ((i & 0x3fff) === 0) progress(i);
+      if ((i & 0x3ff) === 0) progress(i);
       try {
         host.post('seq', messages[i]!);
       } catch (err) {
@@ -99,7 +99,7 @@ export function runPeer(keys: number, n: number, seed: number, mode: 'post' | 'f
     // Generous to the peer: the events no stage can take are filtered out here (in the timed loop,
     // as cheaply as it gets) and only a, b and c events are posted; the rate still counts every event.
     for (let i = 0; i < messages.length; i++) {
-      if ((i & 0x3fff) === 0) progress(i);
+      if ((i & 0x3ff) === 0) progress(i);
       const m = messages[i]!;
       if (m.type === 'a' || m.type === 'b' || m.type === 'c') host.post('seq', m);
       else rejected++;
