@@ -8,7 +8,7 @@ import { ArgusError } from '../../errors.ts';
 import { deadLetterMessage, deadLetterReason } from './deadLetter.ts';
 import { kafkaClientConfig, type KafkaOptions } from './kafkaOptions.ts';
 import { decisionMessage, type KafkaAlertSink, KafkaOutput } from './KafkaOutput.ts';
-import type { Changelog } from './Changelog.ts';
+import { Changelog } from './Changelog.ts';
 
 /** Metadata name of the next offset to consume of one partition (in the same batches as the state). */
 /** Metadata name of the outputs a checkpoint had not seen acknowledged (sent again on start). */
@@ -72,6 +72,8 @@ export class KafkaWorker {
   readonly output: KafkaOutput;
   private readonly store: KeyedStateStore<KeyState>;
   private readonly owned = new Map<string, OwnedPartition>();
+  /** Partitions lost in a rebalance, until their last checkpoint is published. */
+  private readonly releasing = new Map<string, OwnedPartition>();
   /** Partitions of the current assignment (`topic\0partition`), from the group join. */
   private assignment = new Set<string>();
   /** Set while a checkpoint waits for output acknowledgements: processing waits on it. */
@@ -115,12 +117,15 @@ export class KafkaWorker {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs,
-      rebalanceTimeout: Math.max(options.sessionTimeoutMs, 10_000),
       allowAutoTopicCreation: true,
     });
     this.producer = this.kafka.producer({ allowAutoTopicCreation: true });
     this.output = new KafkaOutput(this.producer);
     alerts?.attach(this.output);
+    if (options.topics.changelog !== false) {
+      const changelogTopic = options.topics.changelog;
+      this.changelog = new Changelog(this.kafka, this.producer, changelogTopic, this.store, () => this.ownedOffsets(), offsetMetaName);
+    }
     if (metrics !== undefined) {
       this.metrics.deadLetters = metrics.counter('kafka_dead_letters_total', 'Kafka messages that failed validation, sent to the dead-letter topic.');
       this.metrics.pauses = metrics.counter('kafka_pauses_total', 'Times the consumer paused its partitions (back-pressure).');
@@ -161,6 +166,14 @@ export class KafkaWorker {
     for (const [tp, p] of this.owned) this.counters.offsets[tp] = p.next;
     this.counters.outputSent = this.output.sent;
     return this.counters;
+  }
+
+  /** Next offset of each owned partition, by partition number (the changelog's partitions). */
+  private ownedOffsets(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const p of this.releasing.values()) if (p.next >= 0) out.set(p.partition, p.next);
+    for (const p of this.owned.values()) if (p.next >= 0) out.set(p.partition, p.next);
+    return out;
   }
 
   /** Partitions of the current assignment, as `topic/partition`. */
@@ -309,6 +322,7 @@ export class KafkaWorker {
       if (!next.has(`${p.topic}\u0000${p.partition}`)) {
         lost.push(p);
         this.owned.delete(tp);
+        this.releasing.set(tp, p);
       }
     }
     this.hooks.log?.('assignment', { partitions: this.assigned(), lost: lost.map((p) => `${p.topic}/${p.partition}`) });
@@ -318,8 +332,9 @@ export class KafkaWorker {
   /** Partitions this worker lost: checkpoint them, then drop their state (the changelog has it). */
   private async release(lost: OwnedPartition[]): Promise<void> {
     await this.checkpoint();
-    if (this.changelog === undefined) return;
     for (const p of lost) {
+      this.releasing.delete(`${p.topic}/${p.partition}`);
+      if (this.changelog === undefined || this.owned.has(`${p.topic}/${p.partition}`)) continue;
       await this.changelog.drop(p.topic, p.partition);
       this.counters.droppedPartitions++;
     }
