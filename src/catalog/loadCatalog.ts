@@ -4,7 +4,15 @@ import { join, relative } from 'node:path';
 import { compilePattern, parsePattern } from '../cep/index.ts';
 import { compileFeatures, parseFeatures, type FeatureSet } from '../features/index.ts';
 import { ArgusError, ValidationError } from '../errors.ts';
-import { isRuleFile, loadRuleDocuments, POLICY_FILE, type RuleDocument } from '../rules/index.ts';
+import {
+  DEFAULT_POLICY,
+  isRuleFile,
+  parsePolicy,
+  parseRuleFile,
+  POLICY_FILE,
+  type DecisionPolicy,
+  type RuleDefinition,
+} from '../rules/index.ts';
 import { compileNoolsFile, isNoolsFile, type NoolsRuleSet } from '../rules/nools/index.ts';
 import type { ListRegistry } from '../lists/index.ts';
 import { Catalog, type CatalogFile, type LoadedPattern } from './Catalog.ts';
@@ -26,6 +34,13 @@ export class CatalogLoadError extends ArgusError {
   constructor(readonly errors: ValidationError[]) {
     super(`catalog not loaded: ${errors.map((e) => e.message).join('\n')}`, { code: 'CATALOG_INVALID' });
   }
+}
+
+/** Files parsed and compiled between two yields to the event loop during a load. */
+const YIELD_EVERY_FILES = 16;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function listJson(dir: string): Promise<string[]> {
@@ -52,7 +67,8 @@ function hashOf(text: string): string {
 export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
   const errors: ValidationError[] = [];
   const files: CatalogFile[] = [];
-  const docs: RuleDocument[] = [];
+  const rules: RuleDefinition[] = [];
+  let policy: DecisionPolicy = { ...DEFAULT_POLICY };
   const texts = new Map<string, string>();
   let features: FeatureSet | undefined;
   const nools: NoolsRuleSet[] = [];
@@ -61,26 +77,27 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
     return rel === '' || rel.startsWith('..') ? path : rel;
   };
 
-  for (const name of await listJson(sources.rulesDir)) {
-    const path = join(sources.rulesDir, name);
-    const file = display(path);
-    const text = await readFile(path, 'utf8');
+  // Reads go out together; parsing and compiling yield to the event loop between files, so a
+  // reload of a large catalog never holds up requests for long (it runs beside live traffic).
+  const ruleNames = await listJson(sources.rulesDir);
+  const ruleTexts = await Promise.all(ruleNames.map((name) => readFile(join(sources.rulesDir, name), 'utf8')));
+  for (let n = 0; n < ruleNames.length; n++) {
+    if (n > 0 && n % YIELD_EVERY_FILES === 0) await yieldToEventLoop();
+    const name = ruleNames[n]!;
+    const file = display(join(sources.rulesDir, name));
+    const text = ruleTexts[n]!;
     texts.set(file, text);
     const kind = isNoolsFile(name) ? 'nools' : name === POLICY_FILE ? 'policy' : isRuleFile(name) ? 'rule' : 'features';
     files.push({ file, kind, hash: hashOf(text) });
-    if (kind === 'nools') {
-      try {
-        nools.push(compileNoolsFile(text, file));
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        errors.push(err);
-      }
-      continue;
-    }
     try {
+      if (kind === 'nools') {
+        nools.push(compileNoolsFile(text, file));
+        continue;
+      }
       const json = parseJsonDocument(text, file, kind);
       if (kind === 'features') features = compileFeatures(parseFeatures(json, file));
-      else docs.push({ file, json });
+      else if (kind === 'policy') policy = parsePolicy(json, file);
+      else rules.push(...parseRuleFile(json, file));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       errors.push(err.line === undefined ? locateError(err, text, file) : err);
@@ -132,7 +149,7 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
   let catalog: Catalog | undefined;
   if (errors.length === 0) {
     try {
-      const { rules, policy } = loadRuleDocuments(docs);
+      await yieldToEventLoop();
       const ruleFiles = new Map(rules.map((r) => [r.id, r.file ?? '?']));
       for (const set of nools) {
         for (const r of set.rules) {
