@@ -5,12 +5,14 @@
  * file read at once, with no output and no metrics (the floor the replay adds to). Then the same
  * replay on twice the events over the same keys, to show memory follows keys, not events.
  *
- *   node --import tsx bench/replay.bench.ts [--events=1000000] [--keys=10000]
+ *   node --import tsx bench/replay.bench.ts [--events=1000000] [--keys=10000] [--dir=<dir>]
+ *
+ * `--dir`: keep the generated files there (and reuse them when present) instead of a temp dir.
  *
  * Each measurement runs in its own child process, so peak RSS is that run's own.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +35,9 @@ function arg(argv: string[], name: string, fallback: number): number {
 
 /** `count` seeded transactions over `keys` users, one per second, written in batches (never all in memory). */
 function writeEvents(file: string, count: number, keys: number): void {
-  const fd = openSync(file, 'w');
+  if (existsSync(file)) return;
+  const partial = `${file}.partial`;
+  const fd = openSync(partial, 'w');
   const start = Date.UTC(2026, 0, 1);
   const batch = 50_000;
   for (let offset = 0, b = 0; offset < count; offset += batch, b++) {
@@ -49,6 +53,7 @@ function writeEvents(file: string, count: number, keys: number): void {
     writeSync(fd, text);
   }
   closeSync(fd);
+  renameSync(partial, file);
 }
 
 function child(mode: 'replay' | 'peer', file: string, outDir: string): Figures {
@@ -77,12 +82,12 @@ async function runChild(mode: string, file: string, outDir: string): Promise<voi
     // The peer: the same engine class and catalog, deciding the same parsed events in file order, nothing else.
     const { ReplayEngine } = await import('../src/replay/index.ts');
     const engine = (await ReplayEngine.open({ rulesDir: 'rules', patternsDir: 'patterns', keyField: 'userId', outOfOrdernessMs: 0 })).engine;
-    const text = readFileSync(file, 'utf8');
+    const bytes = readFileSync(file);
     let start = 0;
     for (;;) {
-      const nl = text.indexOf('\n', start);
+      const nl = bytes.indexOf(10, start);
       if (nl < 0) break;
-      const event = engine.parser.parseText(text.slice(start, nl));
+      const event = engine.parser.parseText(bytes.toString('utf8', start, nl));
       start = nl + 1;
       if (engine.decideNow(event) === undefined) await engine.decide(event);
       events++;
@@ -109,10 +114,12 @@ function show(label: string, f: Figures): void {
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
   const events = arg(argv, 'events', 1_000_000);
   const keys = arg(argv, 'keys', 10_000);
-  const dir = mkdtempSync(join(tmpdir(), 'argus-replay-bench-'));
+  const keep = argv.find((a) => a.startsWith('--dir='))?.slice(6);
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'argus-replay-bench-'));
+  if (keep !== undefined) mkdirSync(keep, { recursive: true });
   try {
-    const one = join(dir, 'events-1x.jsonl');
-    const two = join(dir, 'events-2x.jsonl');
+    const one = join(dir, `events-${events}-${keys}.jsonl`);
+    const two = join(dir, `events-${2 * events}-${keys}.jsonl`);
     let t = performance.now();
     writeEvents(one, events, keys);
     writeEvents(two, 2 * events, keys);
@@ -136,7 +143,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
         `${replay2.events.toLocaleString('en-US')} events (${replay1.keys} and ${replay2.keys} keys): ratio ${(replay2.maxRssMb / replay1.maxRssMb).toFixed(2)}`,
     );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (keep === undefined) rmSync(dir, { recursive: true, force: true });
+    else for (const out of ['out-1x', 'out-2x']) rmSync(join(dir, out), { recursive: true, force: true });
   }
 }
 
