@@ -95,7 +95,10 @@ export interface LabelReport {
   decision: Confusion;
   /** The combined score as a classifier, for every threshold 0..100 (step 1): the tuning curve. */
   sweep: { threshold: number; precision: number | null; recall: number | null; flagged: number }[];
-  /** Lowest thresholds reaching the requested precision / recall (`--target-precision`, `--target-recall`). */
+  /**
+   * The tuning answers (`--target-precision`, `--target-recall`): the lowest threshold whose
+   * precision reaches the target, and the highest threshold whose recall still reaches it.
+   */
   targets: { metric: 'precision' | 'recall'; target: number; threshold: number | null; precision: number | null; recall: number | null }[];
 }
 
