@@ -9,6 +9,11 @@ export interface WatermarkOptions {
   idleAdvance?: boolean;
   /** How often due timers are checked, in ms (default 250). */
   tickMs?: number;
+  /**
+   * Live sources: an event time further than this ahead of the wall clock does not move the
+   * watermark (default 60 s), so one event with a wrong clock cannot make every other event late.
+   */
+  maxFutureMs?: number;
   /** The wall clock (swappable in tests). */
   clock?: () => number;
 }
@@ -27,6 +32,7 @@ export class Watermark {
   readonly outOfOrdernessMs: number;
   readonly idleAdvance: boolean;
   readonly tickMs: number;
+  readonly maxFutureMs: number;
   private readonly clock: () => number;
   private maxEventTime = Number.NEGATIVE_INFINITY;
   private wallAtMax = 0;
@@ -44,12 +50,14 @@ export class Watermark {
     this.outOfOrdernessMs = options.outOfOrdernessMs ?? 5_000;
     this.idleAdvance = options.idleAdvance ?? true;
     this.tickMs = options.tickMs ?? 250;
+    this.maxFutureMs = options.maxFutureMs ?? 60_000;
     this.clock = options.clock ?? Date.now;
   }
 
   /** An event's time was seen. */
   observe(time: number): void {
     if (time > this.maxEventTime) {
+      if (this.idleAdvance && time > this.clock() + this.maxFutureMs) return;
       this.maxEventTime = time;
       this.wallAtMax = this.clock();
     }
