@@ -14,7 +14,7 @@ import {
   type RuleDefinition,
 } from '../rules/index.ts';
 import { compileNoolsFile, isNoolsFile, type NoolsRuleSet } from '../rules/nools/index.ts';
-import type { ListRegistry } from '../lists/index.ts';
+import { ListRegistry } from '../lists/index.ts';
 import { Catalog, type CatalogFile, type LoadedPattern } from './Catalog.ts';
 import { locateError, parseJsonDocument } from './jsonSource.ts';
 
@@ -113,8 +113,11 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
     files.push({ file, kind: 'list', hash: hashOf(text) });
     listFiles.push({ file, text });
   }
-  const prepared = sources.lists?.prepare(listFiles);
-  if (prepared !== undefined) errors.push(...prepared.errors);
+  // Without the engine's registry (argus validate, tests), lists are checked against a private one,
+  // so rules that use lists validate the same way as in `serve`.
+  const listRegistry = sources.lists ?? new ListRegistry();
+  const prepared = listRegistry.prepare(listFiles);
+  errors.push(...prepared.errors);
 
   const patterns: LoadedPattern[] = [];
   const patternIds = new Map<string, string>();
@@ -161,8 +164,7 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
         }
       }
       const version = `c${hashOf(files.map((f) => `${f.file}\u0000${f.hash}`).join('\n'))}`;
-      const lists = sources.lists !== undefined && prepared !== undefined ? { registry: sources.lists, prepared } : undefined;
-      catalog = new Catalog(version, rules, policy, files, patterns, features, nools, lists);
+      catalog = new Catalog(version, rules, policy, files, patterns, features, nools, { registry: listRegistry, prepared });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const text = err.file !== undefined ? texts.get(err.file) : undefined;

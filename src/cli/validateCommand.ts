@@ -29,8 +29,11 @@ export async function validateCommand(argv: string[], io: Output, options: { env
   }
   try {
     const catalog = await loadCatalog({ rulesDir: config.rulesDir, patternsDir: config.patternsDir, keyField: config.keyField });
-    const patterns = (catalog as { patterns?: readonly unknown[] }).patterns?.length ?? 0;
-    io.stdout(`catalog ${catalog.version} is valid: ${catalog.rules.length} rules, ${patterns} patterns, ${catalog.files.length} files\n`);
+    const nools = catalog.nools.reduce((n, set) => n + set.rules.length, 0);
+    io.stdout(
+      `catalog ${catalog.version} is valid: ${catalog.rules.length + nools} rules, ${catalog.patterns.length} patterns, ${catalog.files.length} files\n`,
+    );
+    catalog.dispose();
     return 0;
   } catch (err) {
     const report = catalogErrors(err);
