@@ -322,13 +322,18 @@ export class KeyedStateStore<S> {
     }
   }
 
-  private finishLoad(e: Entry<S>, text: string | undefined): void {
-    const resolve = e.resolveLoad as (state: S | undefined) => void;
-    const reject = e.rejectLoad as (err: unknown) => void;
+  /** Ends a key's load (whatever its outcome) and hands back the settle functions of its promise. */
+  private endLoad(e: Entry<S>): { resolve: (state: S | undefined) => void; reject: (err: unknown) => void } {
+    const settle = { resolve: e.resolveLoad as (state: S | undefined) => void, reject: e.rejectLoad as (err: unknown) => void };
     e.loading = undefined;
     e.resolveLoad = undefined;
     e.rejectLoad = undefined;
     this.loadingCount--;
+    return settle;
+  }
+
+  private finishLoad(e: Entry<S>, text: string | undefined): void {
+    const { resolve, reject } = this.endLoad(e);
     if (e.overridden) {
       // set()/delete() during the load: memory is newer than what was read.
       e.overridden = false;
@@ -354,12 +359,7 @@ export class KeyedStateStore<S> {
         t.reject(err);
         continue;
       }
-      const resolve = t.resolveLoad as (state: S | undefined) => void;
-      const reject = t.rejectLoad as (err: unknown) => void;
-      t.loading = undefined;
-      t.resolveLoad = undefined;
-      t.rejectLoad = undefined;
-      this.loadingCount--;
+      const { resolve, reject } = this.endLoad(t);
       if (t.overridden) {
         // Its state was set meanwhile: that is the state, whatever the backend held.
         t.overridden = false;
