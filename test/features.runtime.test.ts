@@ -1,8 +1,8 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../src/runtime/index.ts';
-import { MetricsRegistry } from '../src/runtime/metrics.ts';
+import type { Engine } from '../src/runtime/index.ts';
+import { openTestEngine } from './helpers/testEngine.ts';
 import { tempDir, writeJsonFiles } from './helpers/tempDir.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -30,13 +30,7 @@ function setup() {
   });
   copyFileSync('rules/features.json', join(rulesDir, 'features.json'));
   const open = async (): Promise<Engine> => {
-    const engine = await createEngine({
-      dataDir: join(dir.path, 'data'),
-      rulesDir,
-      patternsDir: join(dir.path, 'none'),
-      metrics: new MetricsRegistry(),
-      startTimers: false,
-    });
+    const engine = await openTestEngine(dir.path, rulesDir);
     cleanups.push(() => engine.close());
     return engine;
   };

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpServer } from '../src/io/http/startHttpServer.ts';
-import { createEngine, type Engine } from '../src/runtime/index.ts';
-import { MetricsRegistry } from '../src/runtime/metrics.ts';
+import type { Engine } from '../src/runtime/index.ts';
+import { openTestEngine } from './helpers/testEngine.ts';
 import type { Decision } from '../src/runtime/types.ts';
 import { tempDir, writeJsonFiles } from './helpers/tempDir.ts';
 
@@ -32,14 +32,7 @@ describe('lists in the running engine', () => {
       'blocked_ips.json': { description: 'blocked ranges', kind: 'ip', items: ['203.0.113.0/24'] },
     });
     const boot = async () => {
-      const engine: Engine = await createEngine({
-        dataDir: join(dir.path, 'data'),
-        rulesDir,
-        patternsDir: join(dir.path, 'none'),
-        metrics: new MetricsRegistry(),
-        startTimers: false,
-        watchCatalog: false,
-      });
+      const engine: Engine = await openTestEngine(dir.path, rulesDir);
       const server = await startHttpServer(engine, { port: 0, adminKey: ADMIN });
       const stop = async () => {
         await server.close();
@@ -99,14 +92,7 @@ describe('lists in the running engine', () => {
         event: { type: 'deny', params: { score: 100, reason: 'X' } },
       },
     });
-    const err = await createEngine({
-      dataDir: ':memory:',
-      rulesDir,
-      patternsDir: join(dir.path, 'none'),
-      metrics: new MetricsRegistry(),
-      startTimers: false,
-      watchCatalog: false,
-    }).catch((e: unknown) => e as Error);
+    const err = await openTestEngine(dir.path, rulesDir, { dataDir: ':memory:' }).catch((e: unknown) => e as Error);
     expect((err as Error).message).toMatch(/r\.json:\d+: .*conditions\.all\[0\]\.value.*nowhere/);
   });
 });

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../src/runtime/index.ts';
-import { MetricsRegistry } from '../src/runtime/metrics.ts';
+import type { Engine } from '../src/runtime/index.ts';
+import { openTestEngine } from './helpers/testEngine.ts';
 import { tempDir, writeJsonFiles } from './helpers/tempDir.ts';
 
 let cleanups: (() => unknown)[] = [];
@@ -36,14 +36,7 @@ describe('nools rules in the engine', () => {
     const rulesDir = join(dir.path, 'rules');
     writeJsonFiles(rulesDir, { 'policy.json': { combine: 'max', reviewThreshold: 50, denyThreshold: 80 } });
     writeFileSync(join(rulesDir, 'big.nools'), NOOLS(60));
-    const engine: Engine = await createEngine({
-      dataDir: join(dir.path, 'data'),
-      rulesDir,
-      patternsDir: join(dir.path, 'none'),
-      metrics: new MetricsRegistry(),
-      startTimers: false,
-      watchCatalog: false,
-    });
+    const engine: Engine = await openTestEngine(dir.path, rulesDir);
     cleanups.push(() => engine.close());
     const ev = (id: string, amount: number, accountAgeDays: number) =>
       engine.parser.parseValue({ id, type: 'transaction', timestamp: 1, userId: 'n', amount, accountAgeDays });
