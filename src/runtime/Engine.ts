@@ -421,7 +421,8 @@ export class Engine implements DecisionEngine {
   }
 
   /** Keeps the key's earliest pattern deadline armed (in memory and in the store). */
-  private scheduleKey(key: string, state: KeyState): void {
+  /** `rearm`: the key's timer has just fired (the watermark dropped it), so arm it even if unchanged. */
+  private scheduleKey(key: string, state: KeyState, rearm = false): void {
     let deadline: number | undefined;
     if (state.cep !== undefined) {
       for (const p of this.catalogRef.patterns) {
@@ -432,7 +433,7 @@ export class Engine implements DecisionEngine {
       }
     }
     const next = deadline ?? null;
-    if (next === state.deadline) return;
+    if (next === state.deadline && !rearm) return;
     state.deadline = next;
     if (next === null) {
       this.store.deleteRecord(TIMER_RECORD_PREFIX + key);
@@ -471,8 +472,7 @@ export class Engine implements DecisionEngine {
       }
       if (state.cepTime === null || time > state.cepTime) state.cepTime = time;
     }
-    state.deadline = Number.NaN; // force re-arming
-    this.scheduleKey(key, state);
+    this.scheduleKey(key, state, true);
     this.store.markDirty(key);
     await this.store.commit();
   }
