@@ -333,6 +333,22 @@ describe('records', () => {
     expect(backend.reads).toEqual([]); // every answer came from memory
   });
 
+  it('keeps the most recently written records in memory and reads older ones back from the backend', async () => {
+    const backend = new ControlledBackend();
+    const store = await openStore(backend, { maxCachedRecords: 3 });
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 5; i++) store.putRecord(`evt-${round}-${i}`, `${round}/${i}`);
+      await store.commit();
+    }
+    store.putRecord('evt-0-0', 'rewritten'); // a rewrite makes a record recent again
+    await store.commit();
+    for (const name of ['evt-3-3', 'evt-3-4', 'evt-0-0']) expect(await store.getRecord(name)).toBe(name === 'evt-0-0' ? 'rewritten' : name.slice(4).replace('-', '/'));
+    expect(backend.reads).toEqual([]);
+    expect(await store.getRecord('evt-1-2')).toBe('1/2');
+    expect(await store.getRecord('evt-3-2')).toBe('3/2');
+    expect(backend.reads.flat().sort()).toEqual(['r:evt-1-2', 'r:evt-3-2']);
+  });
+
   it('records and states with the same name do not collide', async () => {
     const store = await openStore(new MemoryBackend());
     store.set('x', { n: 1 });

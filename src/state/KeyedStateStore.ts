@@ -145,6 +145,12 @@ export class KeyedStateStore<S> {
   private consecutiveFailures = 0;
   /** Records and metadata recently written (durable), for `getRecord`/`getMeta` without a read. */
   private readonly recentWrites = new Map<string, string | null>();
+  /**
+   * Cursor over `recentWrites` in insertion order, kept across evictions. A fresh `keys()` per
+   * eviction would walk every deleted slot at the front of the map's table each time (quadratic
+   * until V8 compacts the table); one live iterator steps over each slot once.
+   */
+  private recentOrder: IterableIterator<string> | undefined = undefined;
 
   // --- reads ---
   private readKeys: string[] = [];
@@ -584,7 +590,12 @@ export class KeyedStateStore<S> {
     this.recentWrites.delete(key);
     this.recentWrites.set(key, value);
     if (this.recentWrites.size > this.maxCachedRecords) {
-      const oldest = this.recentWrites.keys().next();
+      this.recentOrder ??= this.recentWrites.keys();
+      let oldest = this.recentOrder.next();
+      if (oldest.done === true) {
+        this.recentOrder = this.recentWrites.keys();
+        oldest = this.recentOrder.next();
+      }
       if (oldest.done !== true) this.recentWrites.delete(oldest.value);
     }
   }
