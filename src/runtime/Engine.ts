@@ -7,7 +7,7 @@ import type { FeatureOutput } from '../features/index.ts';
 import type { ListRegistry, ListSummary, ListUpdate, ListView } from '../lists/index.ts';
 import { advanceTime, createStepOutput, nextDeadline, processEvent, type CepResult, type StepOutput } from '../cep/index.ts';
 import type { KeyedStateStore } from '../state/index.ts';
-import { newKeyState, OUTCOME_INDEX, type KeyState } from './KeyState.ts';
+import { newKeyState, OUTCOME_INDEX, type KeyState, type RecentEvent } from './KeyState.ts';
 import type { EngineMetrics } from './engineMetrics.ts';
 import type { Alert, Decision, DecisionEngine, KeyView, LateEvent, MatchSummary, Outcome, RecordSink } from './types.ts';
 import { Watermark } from './Watermark.ts';
@@ -79,7 +79,7 @@ export class Engine implements DecisionEngine {
   /** Shadow-pattern matches of the event being processed (reported in its decision). */
   private shadowMatches: MatchSummary[] | undefined;
   /** Derived `match:<pattern>` events of the event being processed, added to its key's history after it. */
-  private readonly derived: KeyState['recent'] = [];
+  private readonly derived: RecentEvent[] = [];
 
   constructor(
     catalog: Catalog,
@@ -382,7 +382,7 @@ export class Engine implements DecisionEngine {
     results: readonly CepResult[],
     matches: MatchSummary[],
     counts: Record<string, number>,
-    derived: KeyState['recent'],
+    derived: RecentEvent[],
   ): void {
     for (let i = 0; i < results.length; i++) {
       const r = results[i]!;
@@ -460,7 +460,7 @@ export class Engine implements DecisionEngine {
         if (current !== undefined) this.stepPattern(state, p, advanceTime(p.compiled, current, time, out));
       }
       if (out.results.length > 0) {
-        const derived: KeyState['recent'] = [];
+        const derived: RecentEvent[] = [];
         this.emitResults(catalog, key, out.results, [], {}, derived);
         this.shadowMatches = undefined;
         for (const d of derived) {
@@ -478,7 +478,7 @@ export class Engine implements DecisionEngine {
   }
 
   /** The derived event `match:<pattern>` as features see it. */
-  private derivedEvent(key: string, entry: KeyState['recent'][number]): ArgusEvent {
+  private derivedEvent(key: string, entry: RecentEvent): ArgusEvent {
     return { id: entry.id, type: entry.type, time: entry.time, key, data: { id: entry.id, type: entry.type, timestamp: entry.time } };
   }
 
@@ -487,9 +487,8 @@ export class Engine implements DecisionEngine {
     this.sinks.late?.write({ eventId: event.id, key: event.key, type: event.type, timestamp: event.time, watermark, keyTime });
   }
 
-  private pushRecent(state: KeyState, entry: KeyState['recent'][number]): void {
-    state.recent.push(entry);
-    if (state.recent.length > this.limits.recentEventsPerKey) state.recent.shift();
+  private pushRecent(state: KeyState, entry: RecentEvent): void {
+    state.recent.push(entry, this.limits.recentEventsPerKey);
   }
 
   /** Adds the event (and the derived match events it caused) to the key's history. */
@@ -510,13 +509,11 @@ export class Engine implements DecisionEngine {
     this.derived.length = 0;
     if (!limits.idempotency) return;
     const ids = state.ids;
-    ids.set(event.id, event.time);
+    ids.add(event.id, event.time);
     // Forget the oldest ids past the count bound or the event-time window (and their stored decisions).
     const cutoff = state.lastSeen - limits.idempotencyWindowMs;
-    for (const [id, time] of ids) {
-      if (ids.size <= limits.idsPerKey && time >= cutoff) break;
-      ids.delete(id);
-      this.store.deleteRecord(decisionRecord(event.key, id));
+    while (ids.size > limits.idsPerKey || ids.oldestTime() < cutoff) {
+      this.store.deleteRecord(decisionRecord(event.key, ids.shift()!));
     }
   }
 
@@ -549,7 +546,7 @@ export class Engine implements DecisionEngine {
       firstSeen: state.firstSeen,
       lastSeen: state.lastSeen,
       decisions,
-      recent: state.recent.slice(),
+      recent: state.recent.toArray(),
       features:
         this.catalogRef.features !== undefined && state.lastSeen !== null
           ? this.catalogRef.features.describe(this.catalogRef.features.load(state.features), state.lastSeen)

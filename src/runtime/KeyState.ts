@@ -1,20 +1,15 @@
 import { decodeState, encodeState, type KeyState as MatcherState } from '../cep/index.ts';
+import { IdWindow, jsonNumber } from './IdWindow.ts';
+import { RecentLog, type RecentEvent } from './RecentLog.ts';
 import type { Outcome } from './types.ts';
+
+export type { RecentEvent };
 
 /** One pattern's matcher state for a key, tagged with the pattern definition it belongs to. */
 export interface PatternSlot {
   /** Hash of the pattern definition; a slot whose hash differs from the catalog's is dropped. */
   hash: string;
   state: MatcherState;
-}
-
-/** One recent event of a key, as `GET /v1/keys/:key` shows it. */
-export interface RecentEvent {
-  id: string;
-  type: string;
-  time: number;
-  decision?: Outcome;
-  score?: number;
 }
 
 /**
@@ -28,12 +23,12 @@ export interface KeyState {
   /** Decisions by outcome: allow, review, deny. */
   decisions: [number, number, number];
   /** The most recent events, newest last (bounded by `recentLimit`). */
-  recent: RecentEvent[];
+  recent: RecentLog;
   /**
    * Event ids decided for this key, with their event time, oldest first: the idempotency
    * window. Bounded by count and by event time (see `EngineLimits`).
    */
-  ids: Map<string, number>;
+  ids: IdWindow;
   /** Live partial matches per pattern id; undefined when the key has none (the common case). */
   cep: Map<string, PatternSlot> | undefined;
   /** Event time of the latest event the key's patterns took (events older than it are late for CEP). */
@@ -52,8 +47,8 @@ export function newKeyState(): KeyState {
     firstSeen: null,
     lastSeen: null,
     decisions: [0, 0, 0],
-    recent: [],
-    ids: new Map(),
+    recent: new RecentLog(),
+    ids: new IdWindow(),
     cep: undefined,
     cepTime: null,
     deadline: null,
@@ -78,35 +73,41 @@ interface EncodedKeyState {
   x?: unknown;
 }
 
-/** The codec of key state in the store: compact JSON, versioned. */
+/**
+ * The codec of key state in the store: compact JSON, versioned. `encode` runs for every dirty key
+ * at every group commit, so it writes the text directly (no intermediate document).
+ */
 export const keyStateCodec = {
   encode(state: KeyState): string {
-    const ids: (string | number)[] = [];
-    for (const [id, time] of state.ids) ids.push(id, time);
-    const doc: EncodedKeyState = {
-      v: 1,
-      n: state.eventCount,
-      f: state.firstSeen,
-      l: state.lastSeen,
-      d: state.decisions,
-      r: encodeRecent(state.recent),
-      i: ids,
-    };
+    const d = state.decisions;
+    let s =
+      '{"v":1,"n":' + jsonNumber(state.eventCount) +
+      ',"f":' + nullableNumber(state.firstSeen) +
+      ',"l":' + nullableNumber(state.lastSeen) +
+      ',"d":[' + jsonNumber(d[0]) + ',' + jsonNumber(d[1]) + ',' + jsonNumber(d[2]) +
+      '],"r":[' + state.recent.toJsonItems() +
+      '],"i":[' + state.ids.toJsonItems() + ']';
     if (state.cep !== undefined) {
       const c: Record<string, [string, unknown]> = {};
       for (const [id, slot] of state.cep) c[id] = [slot.hash, encodeState(slot.state)];
-      doc.c = c;
+      s += ',"c":' + JSON.stringify(c);
     }
-    if (state.cepTime !== null) doc.ct = state.cepTime;
-    if (state.deadline !== null) doc.dl = state.deadline;
-    if (state.features !== undefined) doc.x = state.features;
-    return JSON.stringify(doc);
+    if (state.cepTime !== null) s += ',"ct":' + jsonNumber(state.cepTime);
+    if (state.deadline !== null) s += ',"dl":' + jsonNumber(state.deadline);
+    if (state.features !== undefined) {
+      const x = JSON.stringify(state.features);
+      if (x !== undefined) s += ',"x":' + x;
+    }
+    return s + '}';
   },
   decode(text: string): KeyState {
     const doc = JSON.parse(text) as EncodedKeyState;
     if (doc.v !== 1) throw new Error(`unknown key state version ${String(doc.v)}`);
-    const ids = new Map<string, number>();
-    for (let j = 0; j + 1 < doc.i.length; j += 2) ids.set(doc.i[j] as string, doc.i[j + 1] as number);
+    const ids = new IdWindow();
+    for (let j = 0; j + 1 < doc.i.length; j += 2) {
+      const id = doc.i[j] as string;
+      if (!ids.has(id)) ids.add(id, doc.i[j + 1] as number);
+    }
     let cep: Map<string, PatternSlot> | undefined;
     if (doc.c !== undefined) {
       cep = new Map();
@@ -122,7 +123,7 @@ export const keyStateCodec = {
       firstSeen: doc.f,
       lastSeen: doc.l,
       decisions: doc.d,
-      recent: decodeRecent(doc.r),
+      recent: RecentLog.of(RecentLog.decodeFlat(doc.r)),
       ids,
       cep,
       cepTime: doc.ct ?? null,
@@ -132,22 +133,6 @@ export const keyStateCodec = {
   },
 };
 
-const OUTCOMES: Outcome[] = ['allow', 'review', 'deny'];
-
-function encodeRecent(recent: readonly RecentEvent[]): (string | number | null)[] {
-  const out: (string | number | null)[] = [];
-  for (const r of recent) out.push(r.id, r.type, r.time, r.decision === undefined ? -1 : OUTCOME_INDEX[r.decision], r.score ?? null);
-  return out;
-}
-
-function decodeRecent(flat: (string | number | null)[]): RecentEvent[] {
-  const out: RecentEvent[] = [];
-  for (let j = 0; j + 4 < flat.length; j += 5) {
-    const entry: RecentEvent = { id: flat[j] as string, type: flat[j + 1] as string, time: flat[j + 2] as number };
-    const d = flat[j + 3] as number;
-    if (d >= 0) entry.decision = OUTCOMES[d];
-    if (flat[j + 4] !== null) entry.score = flat[j + 4] as number;
-    out.push(entry);
-  }
-  return out;
+function nullableNumber(n: number | null): string {
+  return n === null ? 'null' : jsonNumber(n);
 }
