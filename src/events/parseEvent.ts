@@ -48,7 +48,8 @@ export class EventParser {
 
   /** Parses a JSON text (a request body or a JSONL line). */
   parseText(text: string | Buffer, location: SourceLocation = {}): ArgusEvent {
-    const size = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: short texts need no byte count.
+    const size = typeof text !== 'string' ? text.length : text.length * 3 <= this.maxBytes ? 0 : Buffer.byteLength(text);
     if (size > this.maxBytes) throw new PayloadTooLargeError(this.maxBytes);
     let raw: unknown;
     try {

@@ -17,7 +17,10 @@ export interface KeyedStateStoreOptions<S> {
   sync?: boolean;
   /** Cache bound: least-recently-used clean keys are evicted above it. Default 1,000,000. */
   maxCachedKeys?: number;
-  /** Record and metadata writes (and deletes) kept in memory after they landed, for `getRecord`. Default 100,000. */
+  /**
+   * Record and metadata writes (and deletes) kept in memory after they landed, for `getRecord`:
+   * those of the most recent batches (at most 64), up to this many writes. Default 100,000.
+   */
   maxCachedRecords?: number;
   /** First retry delay after a failed batch (doubling up to 1 s). Default 20 ms. */
   retryDelayMs?: number;
@@ -100,6 +103,8 @@ class ValueRead {
 const noop = (): void => {};
 const RESOLVED: Promise<void> = Promise.resolve();
 const MAX_RETRY_DELAY_MS = 1000;
+/** Landed batches whose writes `getRecord` answers from memory (see `remember`). */
+const MAX_REMEMBERED_BATCHES = 64;
 
 /**
  * Keyed state with a write-back cache and group commit, on a `StateBackend`.
@@ -143,14 +148,13 @@ export class KeyedStateStore<S> {
   private inFlightWrites = new Map<string, string | null>();
   private inFlightWaiter: Waiter | undefined = undefined;
   private consecutiveFailures = 0;
-  /** Records and metadata recently written (durable), for `getRecord`/`getMeta` without a read. */
-  private readonly recentWrites = new Map<string, string | null>();
   /**
-   * Cursor over `recentWrites` in insertion order, kept across evictions. A fresh `keys()` per
-   * eviction would walk every deleted slot at the front of the map's table each time (quadratic
-   * until V8 compacts the table); one live iterator steps over each slot once.
+   * The record and metadata writes of the most recent landed batches (newest last), for
+   * `getRecord`/`getMeta` without a read: whole batches are kept and dropped, so remembering a
+   * write costs nothing per write. Bounded by `maxCachedRecords` writes and `MAX_REMEMBERED_BATCHES`.
    */
-  private recentOrder: IterableIterator<string> | undefined = undefined;
+  private recentBatches: Map<string, string | null>[] = [];
+  private recentCount = 0;
 
   // --- reads ---
   private readKeys: string[] = [];
@@ -415,8 +419,10 @@ export class KeyedStateStore<S> {
     if (v !== undefined) return Promise.resolve(v === null ? undefined : v);
     v = this.inFlightWrites.get(key);
     if (v !== undefined) return Promise.resolve(v === null ? undefined : v);
-    v = this.recentWrites.get(key);
-    if (v !== undefined) return Promise.resolve(v === null ? undefined : v);
+    for (let i = this.recentBatches.length - 1; i >= 0; i--) {
+      v = this.recentBatches[i]!.get(key);
+      if (v !== undefined) return Promise.resolve(v === null ? undefined : v);
+    }
     const reading = this.valueReads.get(key);
     if (reading !== undefined) return reading.promise;
     if (this.closed) return Promise.reject(closedError());
@@ -543,7 +549,7 @@ export class KeyedStateStore<S> {
       e.inFlight = false;
       if (!e.dirty && e.loading === undefined && !e.inLru && this.entries.get(e.key) === e) this.lruInsert(e);
     }
-    for (const [key, value] of writes) this.remember(key, value);
+    this.remember(writes);
     if (this.entries.size > this.maxCachedKeys) this.evict();
     if (waiter !== undefined) waiter.resolve();
     // Changes made while this batch was written form the next one; they have waited already.
@@ -584,19 +590,16 @@ export class KeyedStateStore<S> {
     }
   };
 
-  private remember(key: string, value: string | null): void {
-    if (this.maxCachedRecords <= 0) return;
-    // Deletes are remembered too (null): this store is the only writer, so "absent" is known.
-    this.recentWrites.delete(key);
-    this.recentWrites.set(key, value);
-    if (this.recentWrites.size > this.maxCachedRecords) {
-      this.recentOrder ??= this.recentWrites.keys();
-      let oldest = this.recentOrder.next();
-      if (oldest.done === true) {
-        this.recentOrder = this.recentWrites.keys();
-        oldest = this.recentOrder.next();
-      }
-      if (oldest.done !== true) this.recentWrites.delete(oldest.value);
+  /** Keeps a landed batch's writes (deletes too: this store is the only writer, so "absent" is known). */
+  private remember(writes: Map<string, string | null>): void {
+    if (this.maxCachedRecords <= 0 || writes.size === 0) return;
+    this.recentBatches.push(writes);
+    this.recentCount += writes.size;
+    while (
+      this.recentBatches.length > MAX_REMEMBERED_BATCHES ||
+      (this.recentCount > this.maxCachedRecords && this.recentBatches.length > 0)
+    ) {
+      this.recentCount -= this.recentBatches.shift()!.size;
     }
   }
 
