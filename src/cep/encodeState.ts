@@ -23,41 +23,49 @@ export interface EncodedKeyState {
 }
 type EncodedPartial = [number, number, number, number, number, number | null];
 
+/** Scratch of `encodeState` (synchronous, so one is enough): indices given to entries and nodes in this call. */
+const entryIndex = new Map<BufferEntry, number>();
+const nodeIndex = new Map<BufferNode, number>();
+const chain: BufferNode[] = [];
+
 export function encodeState(state: KeyState | undefined): EncodedKeyState | null {
   if (state === undefined) return null;
-  const entryIndex = new Map<BufferEntry, number>();
-  const nodeIndex = new Map<BufferNode, number>();
   const events: EncodedKeyState['events'] = [];
   const nodes: EncodedKeyState['nodes'] = [];
-  const chain: BufferNode[] = [];
-  const nodeOf = (node: BufferNode): number => {
+  try {
+    const partials: EncodedPartial[] = new Array(state.partials.length);
+    for (let i = 0; i < partials.length; i++) partials[i] = encodePartial(state.partials[i]!, events, nodes);
+    const held: EncodedPartial[] = [];
+    if (state.held !== null) for (let i = 0; i < state.held.length; i++) held.push(encodePartial(state.held[i]!, events, nodes));
+    return { v: 1, seq: state.seq, events, nodes, partials, held };
+  } finally {
+    entryIndex.clear();
+    nodeIndex.clear();
     chain.length = 0;
-    for (let n: BufferNode | null = node; n !== null && !nodeIndex.has(n); n = n.prev) chain.push(n);
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const n = chain[i]!;
-      let e = entryIndex.get(n.entry);
-      if (e === undefined) {
-        const ev = n.entry.event;
-        e = events.length;
-        events.push([ev.id, ev.type, ev.time, ev.key, ev.data as Record<string, unknown>, n.entry.seq]);
-        entryIndex.set(n.entry, e);
-      }
-      nodeIndex.set(n, nodes.length);
-      nodes.push([e, n.stage, n.prev === null ? -1 : nodeIndex.get(n.prev)!]);
+  }
+}
+
+function encodePartial(cs: ComputationState, events: EncodedKeyState['events'], nodes: EncodedKeyState['nodes']): EncodedPartial {
+  return [cs.state, nodeOf(cs.node, events, nodes), cs.startTime, cs.startSeq, cs.prevTime, cs.deadline === Infinity ? null : cs.deadline];
+}
+
+/** The index of `node` in `nodes`, writing it (and the part of its chain not written yet) first. */
+function nodeOf(node: BufferNode, events: EncodedKeyState['events'], nodes: EncodedKeyState['nodes']): number {
+  chain.length = 0;
+  for (let n: BufferNode | null = node; n !== null && !nodeIndex.has(n); n = n.prev) chain.push(n);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const n = chain[i]!;
+    let e = entryIndex.get(n.entry);
+    if (e === undefined) {
+      const ev = n.entry.event;
+      e = events.length;
+      events.push([ev.id, ev.type, ev.time, ev.key, ev.data as Record<string, unknown>, n.entry.seq]);
+      entryIndex.set(n.entry, e);
     }
-    return nodeIndex.get(node)!;
-  };
-  const partial = (cs: ComputationState): EncodedPartial => [
-    cs.state,
-    nodeOf(cs.node),
-    cs.startTime,
-    cs.startSeq,
-    cs.prevTime,
-    cs.deadline === Infinity ? null : cs.deadline,
-  ];
-  const partials = state.partials.map(partial);
-  const held = (state.held ?? []).map(partial);
-  return { v: 1, seq: state.seq, events, nodes, partials, held };
+    nodeIndex.set(n, nodes.length);
+    nodes.push([e, n.stage, n.prev === null ? -1 : nodeIndex.get(n.prev)!]);
+  }
+  return nodeIndex.get(node)!;
 }
 
 /** Rebuilds a key's state from `encodeState`'s output (reference counts included). */
