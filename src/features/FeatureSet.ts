@@ -1,15 +1,41 @@
 import { ArgusError } from '../errors.ts';
 import type { ArgusEvent } from '../events/ArgusEvent.ts';
+import type { Getter } from '../events/path.ts';
 import type { Predicate } from '../conditions/index.ts';
-import { isRecord, stateError, type Feature } from './Feature.ts';
+import type { Feature } from './Feature.ts';
 import { FeatureState, type EncodedFeatureState } from './FeatureState.ts';
+import { decodeState, encodeState } from './stateCodec.ts';
+import { upperBound } from './sortedSearch.ts';
 import type { FeatureDefinition, FeatureDescription, FeatureOutput } from './types.ts';
+import { SEEN, WINDOW_SCALARS, type WindowFeature } from './WindowFeature.ts';
+import { BASE, DROPPED, HEAD, HORIZON, WindowLog } from './WindowLog.ts';
 
 /** Which events a group of features counts: event types (null = all) and a filter (null = none). */
 export interface FilterGroup {
   types: string[] | null;
   filter: Predicate<Readonly<Record<string, unknown>>> | null;
 }
+
+/** The windowed features of one filter group with one cap share one log per key. */
+export interface LogGroup {
+  /** Filter group. */
+  fg: number;
+  cap: number;
+  /** Entries older than clock − retain are dropped: the longest window + lateness of its features. */
+  retain: number;
+  /** Columns: field, numeric or value, its getter, its key in the encoded form (`#field` for numeric). */
+  fields: string[];
+  numeric: boolean[];
+  getters: Getter[];
+  colKeys: string[];
+  /** Per column: the longest window + lateness of the features reading it. */
+  colRetain: number[];
+  /** Windowed feature indices. */
+  members: number[];
+}
+
+/** Dead entries at a log's head are compacted away once there are this many and they are half of it. */
+const COMPACT_AT = 32;
 
 /**
  * Compiled features (from `compileFeatures`). Holds no per-key data: a key's `FeatureState` comes
@@ -18,60 +44,107 @@ export interface FilterGroup {
  *     featureSet.evaluate(state, event, out)   // out[name] = value over the PRIOR history
  *     featureSet.update(state, event)          // then the event joins the history
  *
- * (`observe` does both.) Every call is synchronous and allocation-free beyond the entries the
- * history itself needs.
+ * (`observe` does both.) Windowed features with the same event types, filter and cap share one
+ * log per key (times, plus one column per field they read); each keeps only its running
+ * aggregate. Every call is synchronous and allocation-free beyond the entries the history
+ * itself needs.
  */
 export class FeatureSet {
   readonly names: readonly string[];
   private readonly byName: Map<string, number>;
   private readonly matched: Uint8Array;
+  /** Per definition: 1 = windowed (index into `windows`), 0 = other (index into `others`). */
+  private readonly isWindow: Uint8Array;
+  private readonly index: Int32Array;
+  private readonly hashes: string[];
 
   /** @internal use compileFeatures */
   constructor(
     readonly definitions: readonly FeatureDefinition[],
-    private readonly features: readonly Feature[],
-    private readonly groups: readonly FilterGroup[],
+    /** @internal */ readonly windows: readonly WindowFeature[],
+    /** @internal */ readonly others: readonly Feature[],
+    /** @internal */ readonly groups: readonly FilterGroup[],
+    /** @internal */ readonly logGroups: readonly LogGroup[],
+    order: readonly { window: boolean; index: number }[],
   ) {
-    this.names = features.map((f) => f.name);
-    this.byName = new Map(this.names.map((n, i) => [n, i]));
+    this.isWindow = new Uint8Array(order.length);
+    this.index = new Int32Array(order.length);
+    const names: string[] = [];
+    this.hashes = [];
+    order.forEach((o, d) => {
+      this.isWindow[d] = o.window ? 1 : 0;
+      this.index[d] = o.index;
+      const f = o.window ? windows[o.index]! : others[o.index]!;
+      names.push(f.name);
+      this.hashes.push(f.hash);
+    });
+    this.names = names;
+    this.byName = new Map(names.map((n, i) => [n, i]));
     this.matched = new Uint8Array(groups.length);
   }
 
   /** The hash of a feature's definition: while it is unchanged, a reload keeps that feature's state. */
   definitionHash(name: string): string | undefined {
     const i = this.byName.get(name);
-    return i === undefined ? undefined : this.features[i]!.hash;
+    return i === undefined ? undefined : this.hashes[i];
   }
 
   /** An empty history. */
   create(): FeatureState {
-    const slots: unknown[] = new Array(this.features.length);
-    for (let i = 0; i < slots.length; i++) slots[i] = this.features[i]!.create();
-    return new FeatureState(this, slots);
+    const num: number[] = [-Infinity];
+    for (let k = 0; k < this.windows.length; k++) for (let j = 0; j < WINDOW_SCALARS; j++) num.push(j === 0 ? -Infinity : j === 1 ? BASE : 0); // LOW, AGG, N, DQH
+    const aux: unknown[] = new Array(this.windows.length);
+    for (let k = 0; k < aux.length; k++) aux[k] = this.windows[k]!.createAux();
+    const slots: unknown[] = new Array(this.others.length);
+    for (let i = 0; i < slots.length; i++) slots[i] = this.others[i]!.create();
+    const logs: (WindowLog | null)[] = [];
+    for (let g = 0; g < this.logGroups.length; g++) logs.push(null);
+    return new FeatureState(this, num, logs, aux, slots);
   }
 
   /**
    * The state to use with this set, from what a key holds: `undefined` (new key), a state of this
-   * set (returned as is), a state of another set (after a catalog reload: slots of unchanged
-   * definitions are kept, the others start empty), or the encoded JSON form.
+   * set (returned as is), a state of another set (after a catalog reload: the history of unchanged
+   * definitions is kept, the others start empty), or the encoded JSON form (version 2, or 1).
    */
   load(raw: unknown): FeatureState {
     if (raw === undefined || raw === null) return this.create();
-    if (raw instanceof FeatureState) return raw.owner === this ? raw : this.migrate(raw);
+    if (raw instanceof FeatureState) return raw.owner === this ? raw : this.decode(raw.owner.encode(raw));
     return this.decode(raw);
   }
 
   /** Fills `out[name]` for every feature from the key's history before `event`. Returns false if any value may be approximate (names pushed to `approximate`). */
   evaluate(state: FeatureState, event: ArgusEvent, out: FeatureOutput, approximate?: string[]): boolean {
     if (state.owner !== this) throw foreignState();
-    const features = this.features;
-    const slots = state.slots;
+    const isWindow = this.isWindow;
+    const index = this.index;
+    const windows = this.windows;
+    const num = state.num;
+    const logs = state.logs;
+    const route = state.route;
+    const clock = num[0]!;
     let exact = true;
-    for (let i = 0; i < features.length; i++) {
-      const f = features[i]!;
-      if (!f.evaluate(slots[i], event, out)) {
-        exact = false;
-        if (approximate !== undefined) approximate.push(f.name);
+    for (let d = 0; d < isWindow.length; d++) {
+      const i = index[d]!;
+      if (isWindow[d] === 1) {
+        const w = windows[i]!;
+        const log = logs[route === null ? w.logGroup : route[i]!]!;
+        if (log === null) {
+          out[w.name] = w.empty(event);
+          continue;
+        }
+        const v = w.value(num, state.aux[i], log, clock, event);
+        out[w.name] = v;
+        if (!w.exactAt(log, event.time) && !(v === null && w.op === SEEN)) {
+          exact = false;
+          if (approximate !== undefined) approximate.push(w.name);
+        }
+      } else {
+        const f = this.others[i]!;
+        if (!f.evaluate(state.slots[i], event, out)) {
+          exact = false;
+          if (approximate !== undefined) approximate.push(f.name);
+        }
       }
     }
     return exact;
@@ -80,6 +153,123 @@ export class FeatureSet {
   /** Adds `event` to the key's history (and drops what has left every window). */
   update(state: FeatureState, event: ArgusEvent): FeatureState {
     if (state.owner !== this) throw foreignState();
+    const matched = this.match(event);
+    const num = state.num;
+    if (event.time > num[0]!) num[0] = event.time;
+    const logGroups = this.logGroups;
+    const logs = state.logs;
+    for (let g = 0; g < logGroups.length; g++) {
+      if (matched[logGroups[g]!.fg] !== 1) continue;
+      let log = logs[g]!;
+      if (log === null) logs[g] = log = new WindowLog(g, logGroups[g]!.numeric);
+      this.append(state, g, log, event);
+    }
+    if (state.route !== null) {
+      for (let p = logGroups.length; p < logs.length; p++) {
+        const log = logs[p]!;
+        if (matched[logGroups[log.group]!.fg] === 1) this.append(state, p, log, event);
+      }
+    }
+    this.settleAll(state, false);
+    const others = this.others;
+    for (let i = 0; i < others.length; i++) {
+      const f = others[i]!;
+      f.update(state.slots[i], event, matched[f.group] === 1);
+    }
+    if (state.route !== null) this.mergeBack(state);
+    return state;
+  }
+
+  /** `evaluate` then `update`. */
+  observe(state: FeatureState, event: ArgusEvent, out: FeatureOutput, approximate?: string[]): boolean {
+    const exact = this.evaluate(state, event, out, approximate);
+    this.update(state, event);
+    return exact;
+  }
+
+  /** Event time has reached `time` for an idle key: drops every entry no window needs any more. */
+  expire(state: FeatureState, time: number): FeatureState {
+    if (state.owner !== this) throw foreignState();
+    if (time > state.num[0]!) state.num[0] = time;
+    this.settleAll(state, true);
+    for (let i = 0; i < this.others.length; i++) this.others[i]!.expire(state.slots[i], time);
+    if (state.route !== null) this.mergeBack(state);
+    return state;
+  }
+
+  /** True when the state holds nothing (the key's feature state can be deleted). */
+  isEmpty(state: FeatureState): boolean {
+    for (const log of state.logs) if (log !== null && log.size() > 0) return false;
+    for (let i = 0; i < this.others.length; i++) if (!this.others[i]!.isEmpty(state.slots[i])) return false;
+    return true;
+  }
+
+  /** Entries held: log entries (shared by the features of a group) plus the other features' entries. */
+  size(state: FeatureState): number {
+    let n = 0;
+    for (const log of state.logs) if (log !== null) n += log.size();
+    for (let i = 0; i < this.others.length; i++) n += this.others[i]!.entries(state.slots[i]);
+    return n;
+  }
+
+  /** Every feature's value for an event at `time` (for `GET /v1/keys/:key`); does not change the state. */
+  describe(state: FeatureState, time: number): Record<string, FeatureDescription> {
+    const s = state.owner === this ? state : this.load(state);
+    const out: Record<string, FeatureDescription> = {};
+    for (let d = 0; d < this.isWindow.length; d++) {
+      const i = this.index[d]!;
+      if (this.isWindow[d] === 1) {
+        const w = this.windows[i]!;
+        const log = s.logs[s.route === null ? w.logGroup : s.route[i]!]!;
+        out[w.name] =
+          log === null
+            ? { kind: w.kind, value: w.op === SEEN ? 0 : w.empty({ id: '', type: '', key: '', time, data: {} }), exact: true, entries: 0, dropped: 0 }
+            : { kind: w.kind, value: w.describeValue(log, time), exact: w.exactAt(log, time), entries: log.size(), dropped: log.t[DROPPED]! };
+      } else {
+        out[this.names[d]!] = this.others[i]!.describe(s.slots[i], time);
+      }
+    }
+    return out;
+  }
+
+  /** The JSON form (what `JSON.stringify(state)` writes). */
+  encode(state: FeatureState): EncodedFeatureState {
+    return encodeState(this, state);
+  }
+
+  /** Rebuilds a state from its JSON form. Features whose definition changed start empty. */
+  decode(json: unknown): FeatureState {
+    return decodeState(this, json);
+  }
+
+  // ── internals (also used by the state codec) ───────────────────────────────────────────
+
+  /** @internal the windowed features a log of the state serves */
+  membersOf(state: FeatureState, p: number): readonly number[] {
+    if (state.members !== null) return state.members[p] ?? NONE;
+    return p < this.logGroups.length ? this.logGroups[p]!.members : NONE;
+  }
+
+  /** @internal recomputes `members` from `route` (or clears both when every feature uses its group's log). */
+  reroute(state: FeatureState): void {
+    const route = state.route;
+    if (route === null) return;
+    const G = this.logGroups.length;
+    if (state.logs.length === G) {
+      let plain = true;
+      for (let k = 0; k < route.length; k++) if (route[k] !== this.windows[k]!.logGroup) plain = false;
+      if (plain) {
+        state.route = null;
+        state.members = null;
+        return;
+      }
+    }
+    const members: number[][] = state.logs.map(() => []);
+    for (let k = 0; k < route.length; k++) members[route[k]!]!.push(k);
+    state.members = members;
+  }
+
+  private match(event: ArgusEvent): Uint8Array {
     const groups = this.groups;
     const matched = this.matched;
     const type = event.type;
@@ -100,93 +290,137 @@ export class FeatureSet {
       if (ok && group.filter !== null) ok = group.filter(data);
       matched[g] = ok ? 1 : 0;
     }
-    const features = this.features;
-    const slots = state.slots;
-    for (let i = 0; i < features.length; i++) {
-      const f = features[i]!;
-      f.update(slots[i], event, matched[f.group] === 1);
+    return matched;
+  }
+
+  /** Adds the event's entry to log `p` at its place in time order (after equal times), then enforces the cap. */
+  private append(state: FeatureState, p: number, log: WindowLog, event: ArgusEvent): void {
+    const lg = this.logGroups[log.group]!;
+    const u = event.time;
+    const t = log.t;
+    const cols = log.cols;
+    const end = t.length;
+    const data = event.data;
+    let pos = end;
+    let late = false;
+    if (end === t[HEAD]! || t[end - 1]! <= u) {
+      t.push(u);
+      for (let c = 0; c < cols.length; c++) cols[c]!.push(columnValue(lg, c, data));
+    } else {
+      pos = upperBound(t, t[HEAD]!, end, u);
+      t.splice(pos, 0, u);
+      for (let c = 0; c < cols.length; c++) cols[c]!.splice(pos, 0, columnValue(lg, c, data));
+      late = true;
     }
-    return state;
-  }
-
-  /** `evaluate` then `update`. */
-  observe(state: FeatureState, event: ArgusEvent, out: FeatureOutput, approximate?: string[]): boolean {
-    const exact = this.evaluate(state, event, out, approximate);
-    this.update(state, event);
-    return exact;
-  }
-
-  /** Event time has reached `time` for an idle key: drops every entry no window needs any more. */
-  expire(state: FeatureState, time: number): FeatureState {
-    if (state.owner !== this) throw foreignState();
-    for (let i = 0; i < this.features.length; i++) this.features[i]!.expire(state.slots[i], time);
-    return state;
-  }
-
-  /** True when the state holds nothing (the key's feature state can be deleted). */
-  isEmpty(state: FeatureState): boolean {
-    for (let i = 0; i < this.features.length; i++) if (!this.features[i]!.isEmpty(state.slots[i])) return false;
-    return true;
-  }
-
-  /** Entries held, over all features. */
-  size(state: FeatureState): number {
-    let n = 0;
-    for (let i = 0; i < this.features.length; i++) n += this.features[i]!.entries(state.slots[i]);
-    return n;
-  }
-
-  /** Every feature's value for an event at `time` (for `GET /v1/keys/:key`); does not change the state. */
-  describe(state: FeatureState, time: number): Record<string, FeatureDescription> {
-    const s = state.owner === this ? state : this.load(state);
-    const out: Record<string, FeatureDescription> = {};
-    for (let i = 0; i < this.features.length; i++) out[this.names[i]!] = this.features[i]!.describe(s.slots[i], time);
-    return out;
-  }
-
-  /** The JSON form (what `JSON.stringify(state)` writes). */
-  encode(state: FeatureState): EncodedFeatureState {
-    const f: Record<string, unknown> = {};
-    for (let i = 0; i < this.features.length; i++) f[this.features[i]!.hash] = this.features[i]!.encode(state.slots[i]);
-    return { v: 1, f };
-  }
-
-  /** Rebuilds a state from its JSON form. Slots of features whose definition changed start empty. */
-  decode(json: unknown): FeatureState {
-    if (!isRecord(json) || json.v !== 1 || !isRecord(json.f)) throw stateError([], 'must be {"v": 1, "f": {…}}');
-    const f = json.f;
-    const slots: unknown[] = new Array(this.features.length);
-    for (let i = 0; i < slots.length; i++) {
-      const feature = this.features[i]!;
-      const slot = Object.prototype.hasOwnProperty.call(f, feature.hash) ? f[feature.hash] : undefined;
-      slots[i] = slot === undefined ? feature.create() : feature.decode(slot, ['f', feature.hash]);
+    const members = this.membersOf(state, p);
+    const windows = this.windows;
+    const num = state.num;
+    for (let j = 0; j < members.length; j++) {
+      const k = members[j]!;
+      windows[k]!.inserted(num, state.aux[k], log, pos, u, late);
     }
-    return new FeatureState(this, slots);
-  }
-
-  /** A state of an older set: reuse slots whose definition hash is unchanged. */
-  private migrate(old: FeatureState): FeatureState {
-    const oldSet = old.owner;
-    const byHash = new Map<string, number>();
-    oldSet.features.forEach((f, i) => {
-      if (!byHash.has(f.hash)) byHash.set(f.hash, i);
-    });
-    const taken = new Set<number>();
-    const slots: unknown[] = new Array(this.features.length);
-    for (let i = 0; i < slots.length; i++) {
-      const feature = this.features[i]!;
-      const j = byHash.get(feature.hash);
-      if (j === undefined) slots[i] = feature.create();
-      else if (!taken.has(j)) {
-        taken.add(j);
-        slots[i] = old.slots[j];
-      } else {
-        // Two features with one definition: each needs its own copy of the slot.
-        slots[i] = feature.decode(JSON.parse(JSON.stringify(oldSet.features[j]!.encode(old.slots[j]))), []);
+    if (t.length - t[HEAD]! > lg.cap) {
+      // The cap was hit: the oldest entry goes, and values reaching back to it become approximate.
+      const i = t[HEAD]!;
+      if (t[i]! > t[HORIZON]!) t[HORIZON] = t[i]!;
+      for (let j = 0; j < members.length; j++) {
+        const k = members[j]!;
+        windows[k]!.dropping(num, state.aux[k], log, i);
       }
+      t[HEAD] = i + 1;
+      t[DROPPED] = t[DROPPED]! + 1;
     }
-    return new FeatureState(this, slots);
   }
+
+  /** Brings every aggregate to the window at the clock and drops what no window (plus lateness) needs. */
+  private settleAll(state: FeatureState, release: boolean): void {
+    const logs = state.logs;
+    const num = state.num;
+    const clock = num[0]!;
+    const windows = this.windows;
+    for (let p = 0; p < logs.length; p++) {
+      const log = logs[p]!;
+      if (log === null) continue;
+      const members = this.membersOf(state, p);
+      for (let j = 0; j < members.length; j++) {
+        const k = members[j]!;
+        const w = windows[k]!;
+        w.advance(num, state.aux[k], log, clock - w.window);
+      }
+      const t = log.t;
+      const bound = clock - this.logGroups[log.group]!.retain;
+      const head = t[HEAD]!;
+      let h = head;
+      while (h < t.length && t[h]! <= bound) h++;
+      if (h > head) {
+        if (t[h - 1]! > t[HORIZON]!) t[HORIZON] = t[h - 1]!;
+        t[HEAD] = h;
+      }
+      const dead = h - BASE;
+      if (dead > 0 && (release || (dead >= COMPACT_AT && 2 * dead >= t.length - BASE))) this.compact(state, p, log);
+    }
+  }
+
+  private compact(state: FeatureState, p: number, log: WindowLog): void {
+    const t = log.t;
+    const h = t[HEAD]!;
+    const dead = h - BASE;
+    const n = t.length;
+    t.copyWithin(BASE, h);
+    t.length = n - dead;
+    for (const col of log.cols) {
+      col.copyWithin(BASE, h);
+      col.length = n - dead;
+    }
+    t[HEAD] = BASE;
+    const members = this.membersOf(state, p);
+    for (let j = 0; j < members.length; j++) {
+      const k = members[j]!;
+      this.windows[k]!.compacted(state.num, state.aux[k], dead);
+    }
+  }
+
+  /**
+   * Private logs (features born at a catalog reload, or read from the version-1 format) go back
+   * to their group's shared log once every window (plus lateness) starts after `mergeAfter`:
+   * from then on both logs give the same values.
+   */
+  private mergeBack(state: FeatureState): void {
+    const G = this.logGroups.length;
+    const clock = state.num[0]!;
+    for (let p = state.logs.length - 1; p >= G; p--) {
+      const log = state.logs[p]!;
+      const members = this.membersOf(state, p);
+      let span = 0;
+      for (let j = 0; j < members.length; j++) {
+        const w = this.windows[members[j]!]!;
+        if (w.window + w.lateness > span) span = w.window + w.lateness;
+      }
+      if (clock - span < log.mergeAfter) continue;
+      const g = log.group;
+      let shared = state.logs[g]!;
+      if (shared === null) state.logs[g] = shared = new WindowLog(g, this.logGroups[g]!.numeric);
+      const route = state.route!;
+      for (let j = 0; j < members.length; j++) {
+        const k = members[j]!;
+        route[k] = g;
+        this.windows[k]!.rebuild(state.num, state.aux[k], shared, clock);
+      }
+      state.logs.splice(p, 1);
+      for (let k = 0; k < route.length; k++) if (route[k]! > p) route[k] = route[k]! - 1;
+    }
+    this.reroute(state);
+  }
+}
+
+const NONE: readonly number[] = [];
+
+/** The value a log column stores for the event: a finite number or NaN, or a primitive or undefined. */
+function columnValue(lg: LogGroup, c: number, data: Readonly<Record<string, unknown>>): unknown {
+  const raw = lg.getters[c]!(data);
+  if (lg.numeric[c]) return typeof raw === 'number' && raw - raw === 0 ? raw + 0 : NaN;
+  if (typeof raw === 'string' || typeof raw === 'boolean') return raw;
+  return typeof raw === 'number' && raw - raw === 0 ? raw + 0 : undefined;
 }
 
 function foreignState(): ArgusError {

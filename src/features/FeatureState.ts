@@ -1,9 +1,19 @@
 import type { FeatureSet } from './FeatureSet.ts';
+import type { WindowLog } from './WindowLog.ts';
 
-/** The JSON form of one key's feature state: slots keyed by definition hash. */
+/**
+ * The JSON form of one key's feature state (docs/features.md, "State format"): version 2 is one
+ * flat array per group log (member features, columns, times, values) and one entry per
+ * unwindowed feature; version 1 (one slot per feature, keyed by definition hash) is still read.
+ */
 export interface EncodedFeatureState {
-  v: 1;
-  f: Record<string, unknown>;
+  v: 2;
+  /** The key's clock (latest event time), null for none. */
+  c: number | null;
+  /** Group logs: [members, columns, horizon, dropped, mergeAfter, absolute, times, …values]. */
+  l: unknown[][];
+  /** Other features' slots, by the first 8 hex digits of their definition hash. */
+  s: Record<string, unknown>;
 }
 
 /**
@@ -15,9 +25,20 @@ export class FeatureState {
   /** @internal */
   constructor(
     readonly owner: FeatureSet,
-    /** @internal one slot per feature, in the set's order */
+    /** @internal [clock, then WINDOW_SCALARS per windowed feature] */
+    readonly num: number[],
+    /** @internal shared log per log group (null until its first entry), then private logs */
+    readonly logs: (WindowLog | null)[],
+    /** @internal per windowed feature: exact-sum partials, min/max deque, value map, or null */
+    readonly aux: unknown[],
+    /** @internal per other feature (last, timeSince, age, unwindowed seen): its slot */
     readonly slots: unknown[],
   ) {}
+
+  /** @internal per windowed feature: index of its log in `logs`, when not its group's shared log */
+  route: number[] | null = null;
+  /** @internal per log: the windowed features it serves (only while `route` is set) */
+  members: number[][] | null = null;
 
   toJSON(): EncodedFeatureState {
     return this.owner.encode(this);

@@ -3,16 +3,17 @@ import { ConditionError, ValidationError, type ValidationIssue } from '../errors
 import { AgeFeature } from './AgeFeature.ts';
 import { canonicalJson, definitionHash, normaliseEventTypes } from './definitionHash.ts';
 import { fieldGetter, type Feature } from './Feature.ts';
-import { FeatureSet, type FilterGroup } from './FeatureSet.ts';
-import { checkKindRules } from './kindRules.ts';
+import { FeatureSet, type FilterGroup, type LogGroup } from './FeatureSet.ts';
+import { checkKindRules, KIND_RULES } from './kindRules.ts';
 import { LatestFeature } from './LatestFeature.ts';
 import { SeenFeature } from './SeenFeature.ts';
 import { DEFAULT_ALLOWED_LATENESS, DEFAULT_MAX_ENTRIES, type FeatureDefinition, type FeatureSetOptions } from './types.ts';
-import { WindowFeature } from './WindowFeature.ts';
+import { WINDOW_SCALARS, WindowFeature } from './WindowFeature.ts';
 
 /**
  * Compiles definitions (from `parseFeatures`, or built in code) into a `FeatureSet`. Features
- * with the same event types and filter share one filter evaluation per event. Throws
+ * with the same event types and filter share one filter evaluation per event; windowed features
+ * with the same event types, filter and cap also share one log per key. Throws
  * `ValidationError` (paths `[index, …]`) for a definition that does not hold together.
  */
 export function compileFeatures(defs: readonly FeatureDefinition[], options: FeatureSetOptions = {}): FeatureSet {
@@ -27,7 +28,11 @@ export function compileFeatures(defs: readonly FeatureDefinition[], options: Fea
 
   const groups: FilterGroup[] = [];
   const groupIndex = new Map<string, number>();
-  const features: Feature[] = [];
+  const logGroups: LogGroup[] = [];
+  const logGroupIndex = new Map<string, number>();
+  const windows: WindowFeature[] = [];
+  const others: Feature[] = [];
+  const order: { window: boolean; index: number }[] = [];
   defs.forEach((def, i) => {
     const types = normaliseEventTypes(def.eventTypes);
     const key = canonicalJson({ types: types ?? null, filter: def.filter ?? null });
@@ -46,19 +51,61 @@ export function compileFeatures(defs: readonly FeatureDefinition[], options: Fea
       groups.push({ types: types ?? null, filter });
       groupIndex.set(key, group);
     }
-    features.push(build(def, definitionHash(def), group, options));
+    const hash = definitionHash(def);
+    const cap = def.maxEntries ?? options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    const lateness = def.allowedLateness ?? options.allowedLateness ?? DEFAULT_ALLOWED_LATENESS;
+    const windowed = def.window !== undefined && WINDOW_KINDS.has(def.kind);
+    if (!windowed) {
+      order.push({ window: false, index: others.length });
+      others.push(build(def, hash, group, cap, lateness));
+      return;
+    }
+    const lgKey = `${group}/${cap}`;
+    let lg = logGroupIndex.get(lgKey);
+    if (lg === undefined) {
+      lg = logGroups.length;
+      logGroups.push({ fg: group, cap, retain: 0, fields: [], numeric: [], getters: [], colKeys: [], colRetain: [], members: [] });
+      logGroupIndex.set(lgKey, lg);
+    }
+    const spec = logGroups[lg]!;
+    const span = def.window! + lateness;
+    if (span > spec.retain) spec.retain = span;
+    let col = -1;
+    if (def.field !== undefined) {
+      const numeric = KIND_RULES[def.kind].numeric;
+      const colKey = (numeric ? '#' : '') + def.field;
+      col = spec.colKeys.indexOf(colKey);
+      if (col < 0) {
+        col = spec.colKeys.length;
+        spec.colKeys.push(colKey);
+        spec.fields.push(def.field);
+        spec.numeric.push(numeric);
+        spec.getters.push(fieldGetter(def.field));
+        spec.colRetain.push(0);
+      }
+      if (span > spec.colRetain[col]!) spec.colRetain[col] = span;
+    }
+    const k = windows.length;
+    spec.members.push(k);
+    order.push({ window: true, index: k });
+    const get = def.field === undefined ? undefined : fieldGetter(def.field);
+    windows.push(new WindowFeature(def.name, def.kind, hash, group, lg, col, 1 + WINDOW_SCALARS * k, def.window!, lateness, get));
   });
   if (issues.length > 0) throw new ValidationError('features', issues);
   return new FeatureSet(
     defs.map((d) => ({ ...d })),
-    features,
+    windows,
+    others,
     groups,
+    logGroups,
+    order,
   );
 }
 
-function build(def: FeatureDefinition, hash: string, group: number, options: FeatureSetOptions): Feature {
-  const cap = def.maxEntries ?? options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-  const lateness = def.allowedLateness ?? options.allowedLateness ?? DEFAULT_ALLOWED_LATENESS;
+/** Kinds computed over a window of the group's shared log (when they have a window). */
+const WINDOW_KINDS = new Set(['count', 'sum', 'avg', 'min', 'max', 'distinctCount', 'seen']);
+
+function build(def: FeatureDefinition, hash: string, group: number, cap: number, lateness: number): Feature {
   const get = def.field === undefined ? undefined : fieldGetter(def.field);
   switch (def.kind) {
     case 'age':
@@ -66,10 +113,7 @@ function build(def: FeatureDefinition, hash: string, group: number, options: Fea
     case 'last':
     case 'timeSince':
       return new LatestFeature(def.name, def.kind, hash, group, def.window ?? Infinity, lateness, cap, get);
-    case 'seen':
-      if (def.window === undefined) return new SeenFeature(def.name, def.kind, hash, group, cap, get!);
-      return new WindowFeature(def.name, def.kind, hash, group, def.window, lateness, cap, get);
     default:
-      return new WindowFeature(def.name, def.kind, hash, group, def.window!, lateness, cap, get);
+      return new SeenFeature(def.name, def.kind, hash, group, cap, get!);
   }
 }
