@@ -75,7 +75,8 @@ export class ReplayEngine {
       store,
       new EventParser({ keyField: options.keyField }),
       new EngineMetrics(registry),
-      { ...DEFAULT_LIMITS, idempotency: false },
+      // No idempotency records and no recent-events list (nobody inspects a replay's keys).
+      { ...DEFAULT_LIMITS, idempotency: false, recentEventsPerKey: 0 },
       { alerts, late },
       new Watermark({ idleAdvance: false, outOfOrdernessMs: options.outOfOrdernessMs }),
     );

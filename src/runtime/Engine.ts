@@ -333,7 +333,7 @@ export class Engine implements DecisionEngine {
     for (let i = 0; i < outcome.reasons.length; i++) this.metrics.ruleHit(outcome.reasons[i]!.rule, 'enforce');
     for (let i = 0; i < outcome.shadow.length; i++) this.metrics.ruleHit(outcome.shadow[i]!.rule, 'shadow');
     this.metrics.decisions[OUTCOME_INDEX[outcome.decision]].inc();
-    return {
+    const decision: Decision = {
       eventId: event.id,
       key: event.key,
       decision: outcome.decision,
@@ -341,10 +341,11 @@ export class Engine implements DecisionEngine {
       reasons: outcome.reasons,
       shadow: outcome.shadow,
       matches,
-      ...(shadowMatches === undefined ? {} : { shadowMatches }),
       catalogVersion: catalog.version,
       latencyMs: 0,
     };
+    if (shadowMatches !== undefined) decision.shadowMatches = shadowMatches;
+    return decision;
   }
 
   /** Partial matches of patterns no longer in the catalog are dropped (changed ones: see `slotOf`). */
@@ -488,7 +489,7 @@ export class Engine implements DecisionEngine {
   }
 
   private pushRecent(state: KeyState, entry: RecentEvent): void {
-    state.recent.push(entry, this.limits.recentEventsPerKey);
+    if (this.limits.recentEventsPerKey > 0) state.recent.push(entry, this.limits.recentEventsPerKey);
   }
 
   /** Adds the event (and the derived match events it caused) to the key's history. */
