@@ -41,9 +41,12 @@ describe('exactly-once state across kill -9', () => {
     for (const d of dirs) d.cleanup();
   });
 
-  it('a worker killed mid-stream and restarted ends with the state of a run without the crash', async () => {
-    const topic = 'crash.events';
-    const events = scenarioEvents('crash', KEYS, PER_KEY);
+  it.each([
+    ['without a changelog', 'crash', false],
+    ['with the changelog on', 'crashcl', 'crashcl.changelog'],
+  ] as const)('a worker killed mid-stream and restarted ends with the state of a run without the crash, %s', async (_, run, changelog) => {
+    const topic = `${run}.events`;
+    const events = scenarioEvents(run, KEYS, PER_KEY);
     await produce(broker.brokers, topic, events);
     const ends = await endOffsets(broker.brokers, topic);
     expect(Object.values(ends).reduce((a, b) => a + b, 0)).toBe(events.length);
@@ -55,8 +58,8 @@ describe('exactly-once state across kill -9', () => {
       dataDir: dir.path,
       kafka: {
         brokers: broker.brokers,
-        groupId: 'crash-group',
-        topics: { events: [topic], decisions: 'crash.decisions', alerts: 'crash.alerts', deadLetters: 'crash.dlq', control: false, changelog: false },
+        groupId: `${run}-group`,
+        topics: { events: [topic], decisions: `${run}.decisions`, alerts: `${run}.alerts`, deadLetters: `${run}.dlq`, control: false, changelog },
         checkpointIntervalMs: 50,
         checkpointEvents: 2_000,
       },

@@ -1,39 +1,53 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import { keyStateCodec, type KeyState } from '../../runtime/KeyState.ts';
 import type { KeyedStateStore } from '../../state/index.ts';
 
-/** Key of the record that closes a checkpoint in a changelog partition. */
-const MARKER_KEY = '\u0000checkpoint';
+/** Key of the record that closes a checkpoint in a changelog partition (its value: the input offset). */
+export const MARKER_KEY = '\u0000checkpoint';
+/** Header of every state record: the input partition's next offset at the checkpoint that wrote it. */
+export const OFFSET_HEADER = 'argus-offset';
 
-/** What one checkpoint publishes: per partition, the encoded states of the keys it changed, and the next offset. */
+/** What one checkpoint publishes: per partition, the encoded states of the keys it changed, and the next input offset. */
 export interface CapturedChanges {
   readonly partitions: Map<number, Map<string, string | null>>;
   readonly offsets: Map<number, number>;
 }
 
+/** One changelog partition read to its end. */
+export interface RestoredPartition {
+  /** Last record of each key: encoded state (null: deleted) and the input offset it is valid at. */
+  readonly states: Map<string, { value: string | null; offset: number }>;
+  /** Input offset to resume from: every event before it is in `states`. */
+  readonly resume: number;
+  /**
+   * Keys whose record is ahead of `resume` (written by a checkpoint whose marker is not the last
+   * one, e.g. a worker that lost the partition and published once more): their events below the
+   * offset are already in the state and must be skipped.
+   */
+  readonly skip: Map<string, number>;
+}
+
 /**
- * The compacted changelog of key state (the Kafka Streams model). After each checkpoint landed
- * in LevelDB, the states of the keys it changed go to the changelog partition numbered like their
- * input partition, followed by a marker `{seq, offset}`; records of a checkpoint whose marker
- * never arrived (a worker died mid-publish) are ignored on restore. A worker that gains a
- * partition restores it from the changelog when the changelog is ahead of its own store.
+ * The compacted changelog of key state (the Kafka Streams model). Each checkpoint publishes the
+ * states of the keys it changed to the changelog partition numbered like their input partition,
+ * each record carrying (header `argus-offset`) the input offset its state is valid at, then a
+ * marker record with that offset. A record is therefore correct on its own, whichever writer or
+ * checkpoint it comes from, and compaction (the last record per key) keeps what a restore needs:
+ * the states, and the last marker. Restore = last record of each key; resume at the last marker
+ * (or lower, if a key's last record is older), skipping per key the events its record already holds.
  */
 export class Changelog {
   private readonly touched = new Map<number, Set<string>>();
   /** Keys known per partition (processed or restored), for dropping a partition that moved away. */
   private readonly known = new Map<number, Set<string>>();
-  private readonly writer = randomUUID().slice(0, 8);
-  private seq = 0;
+  private admin: Admin | undefined;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly producer: Producer,
-    private readonly topic: string,
+    readonly topic: string,
     private readonly store: KeyedStateStore<KeyState>,
-    /** Next offset of each owned input partition (numbered like the changelog's). */
-    private readonly offsets: () => Map<number, number>,
-    private readonly offsetMeta: (topic: string, partition: number) => string,
   ) {}
 
   touch(partition: number, key: string): void {
@@ -45,128 +59,150 @@ export class Changelog {
     set.add(key);
   }
 
-  /** Synchronous, in the checkpoint's cut: the states as they go into the LevelDB batch. */
-  capture(): CapturedChanges {
+  /** Synchronous, in the checkpoint's cut: the states of the keys changed since the last one, and the partitions' offsets. */
+  capture(offsets: Map<number, number>): CapturedChanges {
     const partitions = new Map<number, Map<string, string | null>>();
+    const at = new Map<number, number>();
     for (const [p, keys] of this.touched) {
+      const next = offsets.get(p);
+      if (next === undefined) continue;
       const states = new Map<string, string | null>();
-      let known = this.known.get(p);
-      if (known === undefined) {
-        known = new Set();
-        this.known.set(p, known);
-      }
+      const known = this.knownOf(p);
       for (const key of keys) {
         const state = this.store.peek(key);
         states.set(key, state === undefined ? null : keyStateCodec.encode(state));
         known.add(key);
       }
       partitions.set(p, states);
+      at.set(p, next);
     }
     this.touched.clear();
-    const offsets = new Map<number, number>();
-    for (const [p, next] of this.offsets()) if (partitions.has(p)) offsets.set(p, next);
-    return { partitions, offsets };
-  }
-
-  async publish(changes: CapturedChanges): Promise<void> {
-    if (changes.partitions.size === 0) return;
-    const seq = `${this.writer}:${++this.seq}`;
-    const messages: Message[] = [];
-    for (const [p, states] of changes.partitions) {
-      for (const [key, value] of states) messages.push({ key, value, partition: p, headers: { seq } });
-      messages.push({ key: MARKER_KEY, value: JSON.stringify({ seq, offset: changes.offsets.get(p) }), partition: p, headers: { seq } });
-    }
-    await this.producer.send({ topic: this.topic, messages, acks: -1 });
+    return { partitions, offsets: at };
   }
 
   /**
-   * Restores partition `partition` from the changelog if the changelog's last complete
-   * checkpoint is ahead of this worker's store; returns the offset to resume from.
+   * Sends a capture (records, then the marker, per partition) and waits for the acknowledgement.
+   * Returns, per partition, the changelog offset of its marker.
    */
-  async restore(topic: string, partition: number): Promise<{ keys: number; offset: number | undefined }> {
-    const meta = this.offsetMeta(topic, partition);
-    const localText = await this.store.getMeta(meta);
-    const local = localText === undefined || localText === '' ? undefined : Number(localText);
-    const log = await this.read(partition);
-    if (log.offset === undefined || (local !== undefined && local >= log.offset)) return { keys: 0, offset: local };
-    let known = this.known.get(partition);
-    if (known === undefined) {
-      known = new Set();
-      this.known.set(partition, known);
+  async publish(changes: CapturedChanges): Promise<Map<number, number>> {
+    const marks = new Map<number, number>();
+    if (changes.partitions.size === 0) return marks;
+    const messages: Message[] = [];
+    for (const [p, states] of changes.partitions) {
+      const offset = String(changes.offsets.get(p));
+      const headers = { [OFFSET_HEADER]: offset };
+      for (const [key, value] of states) messages.push({ key, value, partition: p, headers });
+      messages.push({ key: MARKER_KEY, value: offset, partition: p, headers });
     }
-    for (const [key, value] of log.states) {
+    const sent = await this.producer.send({ topic: this.topic, messages, acks: -1 });
+    for (const r of sent) {
+      const n = (changes.partitions.get(r.partition)?.size ?? 0) + 1;
+      if (r.baseOffset !== undefined) marks.set(r.partition, Number(r.baseOffset) + n - 1);
+    }
+    return marks;
+  }
+
+  /** End offset (high watermark) of each changelog partition; empty when the topic does not exist yet. */
+  async ends(): Promise<Map<number, number>> {
+    if (this.admin === undefined) {
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+    }
+    const out = new Map<number, number>();
+    const offsets = await this.admin.fetchTopicOffsets(this.topic).catch(() => []);
+    for (const o of offsets) out.set(o.partition, Number(o.high));
+    return out;
+  }
+
+  /** Reads changelog partitions to `ends` (one consumer for all of them) and returns what each restores to. */
+  async read(partitions: number[], ends: Map<number, number>): Promise<Map<number, RestoredPartition>> {
+    const wanted = new Set(partitions.filter((p) => (ends.get(p) ?? 0) > 0));
+    const raw = new Map<number, { states: Map<string, { value: string | null; offset: number }>; marker: number | undefined }>();
+    for (const p of partitions) raw.set(p, { states: new Map(), marker: undefined });
+    if (wanted.size > 0) {
+      const remaining = new Set(wanted);
+      const consumer = this.kafka.consumer({ groupId: `argus-restore-${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+        await new Promise<void>((resolve, reject) => {
+          consumer
+            .run({
+              autoCommit: false,
+              eachBatch: async ({ batch }) => {
+                const p = batch.partition;
+                if (!remaining.has(p)) {
+                  if (!wanted.has(p)) consumer.pause([{ topic: this.topic, partitions: [p] }]);
+                  return;
+                }
+                const into = raw.get(p)!;
+                const end = ends.get(p)!;
+                for (const m of batch.messages) {
+                  const key = m.key?.toString() ?? '';
+                  const offsetHeader = m.headers?.[OFFSET_HEADER];
+                  const offset = offsetHeader === undefined ? NaN : Number(offsetHeader.toString());
+                  if (key === MARKER_KEY) {
+                    if (m.value !== null) into.marker = Number(m.value.toString());
+                  } else if (Number.isFinite(offset)) {
+                    into.states.set(key, { value: m.value === null ? null : m.value.toString(), offset });
+                  }
+                  if (Number(m.offset) >= end - 1) {
+                    remaining.delete(p);
+                    break;
+                  }
+                }
+                if (remaining.size === 0) resolve();
+              },
+            })
+            .catch(reject);
+        });
+      } finally {
+        await consumer.disconnect();
+      }
+    }
+    const out = new Map<number, RestoredPartition>();
+    for (const [p, { states, marker }] of raw) {
+      // Every event below the last marker is in some record; a key whose last record is older
+      // than it was written by a writer that went on after that marker: resume low enough.
+      let resume = marker ?? 0;
+      for (const s of states.values()) if (s.offset < resume) resume = s.offset;
+      const skip = new Map<string, number>();
+      for (const [key, s] of states) if (s.offset > resume) skip.set(key, s.offset);
+      out.set(p, { states, resume, skip });
+    }
+    return out;
+  }
+
+  /** Applies a restored partition to the store (in memory: the next checkpoint writes it). */
+  apply(partition: number, restored: RestoredPartition): void {
+    const known = this.knownOf(partition);
+    for (const [key, { value }] of restored.states) {
       if (value === null) this.store.delete(key);
       else this.store.set(key, keyStateCodec.decode(value));
       known.add(key);
     }
-    this.store.putMeta(meta, String(log.offset));
-    await this.store.flush();
-    return { keys: log.states.size, offset: log.offset };
   }
 
-  /** Reads one changelog partition to its end: the states and offset of its last complete checkpoint. */
-  private async read(partition: number): Promise<{ states: Map<string, string | null>; offset: number | undefined }> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    let high: number;
-    try {
-      const offsets = await admin.fetchTopicOffsets(this.topic).catch(() => []);
-      high = Number(offsets.find((o) => o.partition === partition)?.high ?? 0);
-    } finally {
-      await admin.disconnect();
-    }
-    const states = new Map<string, string | null>();
-    let offset: number | undefined;
-    if (high === 0) return { states, offset };
-    const pending = new Map<string, Map<string, string | null>>();
-    const consumer = this.kafka.consumer({ groupId: `argus-restore-${randomUUID()}`, allowAutoTopicCreation: false });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic: this.topic, fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        consumer
-          .run({
-            autoCommit: false,
-            eachBatch: async ({ batch }) => {
-              if (batch.partition !== partition) return;
-              for (const m of batch.messages) {
-                const seq = m.headers?.seq?.toString() ?? '';
-                const key = m.key?.toString() ?? '';
-                if (key === MARKER_KEY) {
-                  const marker = JSON.parse(m.value!.toString()) as { seq: string; offset: number };
-                  const records = pending.get(marker.seq);
-                  if (records !== undefined) for (const [k, v] of records) states.set(k, v);
-                  pending.delete(marker.seq);
-                  if (typeof marker.offset === 'number') offset = marker.offset;
-                } else {
-                  let records = pending.get(seq);
-                  if (records === undefined) {
-                    records = new Map();
-                    pending.set(seq, records);
-                  }
-                  records.set(key, m.value === null ? null : m.value.toString());
-                }
-                if (Number(m.offset) >= high - 1) resolve();
-              }
-            },
-          })
-          .catch(reject);
-      });
-    } finally {
-      await consumer.disconnect();
-    }
-    return { states, offset };
-  }
-
-  /** A partition moved to another worker: drop its keys here (the changelog holds them). */
-  async drop(topic: string, partition: number): Promise<void> {
+  /** A partition moved to another worker: drop its keys from the store (the changelog holds them). */
+  drop(partition: number): number {
     const keys = this.known.get(partition);
     if (keys !== undefined) for (const key of keys) this.store.delete(key);
     this.known.delete(partition);
     this.touched.delete(partition);
-    this.store.putMeta(this.offsetMeta(topic, partition), '');
-    await this.store.flush();
+    return keys?.size ?? 0;
   }
 
-  async close(): Promise<void> {}
+  private knownOf(p: number): Set<string> {
+    let known = this.known.get(p);
+    if (known === undefined) {
+      known = new Set();
+      this.known.set(p, known);
+    }
+    return known;
+  }
+
+  async close(): Promise<void> {
+    await this.admin?.disconnect().catch(() => undefined);
+    this.admin = undefined;
+  }
 }

@@ -70,6 +70,12 @@ export class KafkaOutput {
     this.check();
   }
 
+  /** Flushes, then resolves once the sends started so far are settled (not those started meanwhile). */
+  async settle(): Promise<void> {
+    this.flush();
+    if (this.inFlight.size > 0) await Promise.all([...this.inFlight.keys()]);
+  }
+
   /** Throws the first send failure, if any. */
   check(): void {
     if (this.failure !== undefined) {

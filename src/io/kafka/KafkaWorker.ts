@@ -8,15 +8,29 @@ import { ArgusError } from '../../errors.ts';
 import { deadLetterMessage, deadLetterReason } from './deadLetter.ts';
 import { kafkaClientConfig, type KafkaOptions } from './kafkaOptions.ts';
 import { decisionMessage, type KafkaAlertSink, KafkaOutput } from './KafkaOutput.ts';
-import { Changelog } from './Changelog.ts';
+import { Changelog, type RestoredPartition } from './Changelog.ts';
+import { patientRoundRobin } from './patientAssigner.ts';
 
-/** Metadata name of the next offset to consume of one partition (in the same batches as the state). */
 /** Metadata name of the outputs a checkpoint had not seen acknowledged (sent again on start). */
 export const OUTBOX_META = 'kafka.outbox';
 
+/** Metadata name of the next offset to consume of one partition (in the same batches as the state). */
 export function offsetMetaName(topic: string, partition: number): string {
   return `kafka.offset\u0000${topic}\u0000${partition}`;
 }
+
+/** Metadata name of the changelog offset of the last marker this store's state of a partition matches. */
+function markMetaName(topic: string, partition: number): string {
+  return `kafka.changelog\u0000${topic}\u0000${partition}`;
+}
+
+/** Metadata name of a partition's per-key skip offsets left by a restore (JSON `[[key, offset], …]`). */
+function skipMetaName(topic: string, partition: number): string {
+  return `kafka.skip\u0000${topic}\u0000${partition}`;
+}
+
+/** What taking a partition found: restored from the changelog, or the store's own state is current. */
+type Prepared = { kind: 'local' } | { kind: 'restore'; restored: RestoredPartition; mark: number };
 
 /** One partition this worker owns. */
 interface OwnedPartition {
@@ -25,6 +39,10 @@ interface OwnedPartition {
   readonly meta: string;
   /** Next offset to process; -1 until the first message when nothing was stored. */
   next: number;
+  /** Keys whose restored state already holds their events below an offset (from the changelog). */
+  skip: Map<string, number> | undefined;
+  /** Highest offset in `skip`: past it the map is dropped. */
+  skipUntil: number;
 }
 
 export interface KafkaWorkerStats {
@@ -88,6 +106,8 @@ export class KafkaWorker {
   private failed: unknown;
   /** Set by the changelog, when enabled. */
   changelog: Changelog | undefined;
+  /** Changelog restores prepared for the partitions of the last assignment (one read for all of them). */
+  private readonly prepared = new Map<number, Promise<Prepared>>();
   readonly counters: KafkaWorkerStats = {
     processed: 0,
     deadLetters: 0,
@@ -117,14 +137,14 @@ export class KafkaWorker {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs,
+      partitionAssigners: [patientRoundRobin(options.leaderSyncDelayMs)],
       allowAutoTopicCreation: true,
     });
     this.producer = this.kafka.producer({ allowAutoTopicCreation: true });
     this.output = new KafkaOutput(this.producer);
     alerts?.attach(this.output);
     if (options.topics.changelog !== false) {
-      const changelogTopic = options.topics.changelog;
-      this.changelog = new Changelog(this.kafka, this.producer, changelogTopic, this.store, () => this.ownedOffsets(), offsetMetaName);
+      this.changelog = new Changelog(this.kafka, this.producer, options.topics.changelog, this.store);
     }
     if (metrics !== undefined) {
       this.metrics.deadLetters = metrics.counter('kafka_dead_letters_total', 'Kafka messages that failed validation, sent to the dead-letter topic.');
@@ -168,14 +188,6 @@ export class KafkaWorker {
     return this.counters;
   }
 
-  /** Next offset of each owned partition, by partition number (the changelog's partitions). */
-  private ownedOffsets(): Map<number, number> {
-    const out = new Map<number, number>();
-    for (const p of this.releasing.values()) if (p.next >= 0) out.set(p.partition, p.next);
-    for (const p of this.owned.values()) if (p.next >= 0) out.set(p.partition, p.next);
-    return out;
-  }
-
   /** Partitions of the current assignment, as `topic/partition`. */
   assigned(): string[] {
     return [...this.assignment].map((tp) => tp.replace('\u0000', '/'));
@@ -186,7 +198,16 @@ export class KafkaWorker {
     if (this.stopped || batch.isEmpty()) return;
     const tp = `${batch.topic}/${batch.partition}`;
     let owned = this.owned.get(tp);
-    if (owned === undefined) owned = await this.take(batch.topic, batch.partition, tp);
+    if (owned === undefined) {
+      // Restoring can take seconds: keep the group session alive meanwhile.
+      const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1_000);
+      try {
+        owned = await this.take(batch.topic, batch.partition, tp);
+      } finally {
+        clearInterval(beat);
+      }
+      if (this.stopped || payload.isStale() || this.owned.get(tp) !== owned) return;
+    }
     const first = Number(batch.firstOffset());
     if (owned.next >= 0 && first > owned.next) {
       // The consumer's position (Kafka's committed offset) is past what the state holds: go back.
@@ -271,6 +292,9 @@ export class KafkaWorker {
         this.output.add(this.options.topics.deadLetters, deadLetterMessage(topic, partition, m, deadLetterReason(errors[i])));
         this.counters.deadLetters++;
         this.metrics.deadLetters?.inc();
+      } else if (owned.skip !== undefined && offset < (owned.skip.get(ev.key) ?? -1)) {
+        // Restored from a changelog record that already holds this event.
+        this.counters.skipped++;
       } else {
         const decision = engine.decideNow(ev);
         if (decision === undefined) {
@@ -291,26 +315,80 @@ export class KafkaWorker {
       owned.next = offset + 1;
       this.pendingEvents++;
     }
+    if (owned.skip !== undefined && owned.next >= owned.skipUntil) {
+      owned.skip = undefined;
+      store.putMeta(skipMetaName(topic, partition), '');
+    }
     return messages.length;
   }
 
   /** First batch of a partition since it was assigned: restore its state and find where to resume. */
   private async take(topic: string, partition: number, tp: string): Promise<OwnedPartition> {
     const meta = offsetMetaName(topic, partition);
-    let next = -1;
+    let prepared: Prepared = { kind: 'local' };
     if (this.changelog !== undefined) {
-      const restored = await this.changelog.restore(topic, partition);
-      this.counters.restoredKeys += restored.keys;
-      if (restored.offset !== undefined) next = restored.offset;
+      let p = this.prepared.get(partition);
+      if (p === undefined) {
+        this.prepare(topic, [partition]);
+        p = this.prepared.get(partition)!;
+      }
+      prepared = await p;
+      this.prepared.delete(partition);
+    }
+    let next = -1;
+    let skip: Map<string, number> | undefined;
+    let skipUntil = -1;
+    if (prepared.kind === 'restore') {
+      const { restored } = prepared;
+      this.changelog!.apply(partition, restored);
+      this.counters.restoredKeys += restored.states.size;
+      next = restored.resume;
+      // In memory now; the next checkpoint writes states and offsets in one batch.
+      this.store.putMeta(meta, String(next));
+      this.store.putMeta(markMetaName(topic, partition), String(prepared.mark));
+      if (restored.skip.size > 0) skip = restored.skip;
+      this.store.putMeta(skipMetaName(topic, partition), skip === undefined ? '' : JSON.stringify([...skip]));
     } else {
       const stored = await this.store.getMeta(meta);
-      if (stored !== undefined) next = Number(stored);
+      if (stored !== undefined && stored !== '') next = Number(stored);
+      const skipText = this.changelog === undefined ? undefined : await this.store.getMeta(skipMetaName(topic, partition));
+      if (skipText !== undefined && skipText !== '') skip = new Map(JSON.parse(skipText) as [string, number][]);
     }
-    const owned: OwnedPartition = { topic, partition, meta, next };
+    if (skip !== undefined) for (const o of skip.values()) if (o > skipUntil) skipUntil = o;
+    const owned: OwnedPartition = { topic, partition, meta, next, skip, skipUntil };
     this.counters.resumedFrom[tp] = next;
     this.owned.set(tp, owned);
-    this.hooks.log?.('partition taken', { topic, partition, offset: next });
+    this.hooks.log?.('partition taken', { topic, partition, offset: next, restored: prepared.kind === 'restore' ? prepared.restored.states.size : 0 });
     return owned;
+  }
+
+  /**
+   * Starts finding how to take `partitions`: the store's own state when the changelog ends right
+   * after the last marker this store wrote (nobody wrote since: a restart), else a restore from
+   * the changelog — one read for every partition that needs it.
+   */
+  private prepare(topic: string, partitions: number[]): void {
+    const changelog = this.changelog!;
+    const all = (async () => {
+      const ends = await changelog.ends();
+      const local = new Set<number>();
+      for (const p of partitions) {
+        const end = ends.get(p) ?? 0;
+        const mark = await this.store.getMeta(markMetaName(topic, p));
+        const stored = await this.store.getMeta(offsetMetaName(topic, p));
+        if (end === 0 || (mark !== undefined && mark !== '' && Number(mark) + 1 === end && stored !== undefined && stored !== '')) local.add(p);
+      }
+      const restore = partitions.filter((p) => !local.has(p));
+      const read = restore.length > 0 ? await changelog.read(restore, ends) : new Map<number, RestoredPartition>();
+      return { local, read, ends };
+    })();
+    for (const p of partitions) {
+      this.prepared.set(
+        p,
+        all.then(({ local, read, ends }): Prepared => (local.has(p) ? { kind: 'local' } : { kind: 'restore', restored: read.get(p)!, mark: (ends.get(p) ?? 0) - 1 })),
+      );
+    }
+    all.catch(() => undefined);
   }
 
   private onGroupJoin(assignment: Record<string, number[]>): void {
@@ -326,18 +404,38 @@ export class KafkaWorker {
       }
     }
     this.hooks.log?.('assignment', { partitions: this.assigned(), lost: lost.map((p) => `${p.topic}/${p.partition}`) });
+    if (this.changelog !== undefined) {
+      // Partitions gained: read the changelog once for all of them, before their first batch.
+      this.prepared.clear();
+      const gained = new Map<string, number[]>();
+      for (const topic of Object.keys(assignment)) {
+        for (const p of assignment[topic]!) {
+          if (this.owned.has(`${topic}/${p}`)) continue;
+          let list = gained.get(topic);
+          if (list === undefined) gained.set(topic, (list = []));
+          list.push(p);
+        }
+      }
+      for (const [topic, ps] of gained) this.prepare(topic, ps);
+    }
     if (lost.length > 0) void this.release(lost).catch((err) => this.fail(err));
   }
 
-  /** Partitions this worker lost: checkpoint them, then drop their state (the changelog has it). */
+  /** Partitions this worker lost: checkpoint them (changelog included), then drop their state. */
   private async release(lost: OwnedPartition[]): Promise<void> {
     await this.checkpoint();
     for (const p of lost) {
-      this.releasing.delete(`${p.topic}/${p.partition}`);
-      if (this.changelog === undefined || this.owned.has(`${p.topic}/${p.partition}`)) continue;
-      await this.changelog.drop(p.topic, p.partition);
+      const tp = `${p.topic}/${p.partition}`;
+      if (this.releasing.get(tp) === p) this.releasing.delete(tp);
+      if (this.changelog === undefined || this.owned.has(tp)) continue;
+      this.changelog.drop(p.partition);
+      // Taken again later, it is restored from the changelog (written by the next checkpoint).
+      this.store.putMeta(p.meta, '');
+      this.store.putMeta(markMetaName(p.topic, p.partition), '');
+      this.store.putMeta(skipMetaName(p.topic, p.partition), '');
       this.counters.droppedPartitions++;
     }
+    if (this.changelog !== undefined) await this.checkpoint();
   }
 
   /**
@@ -367,17 +465,30 @@ export class KafkaWorker {
   private async runCheckpoint(): Promise<void> {
     if (this.failed !== undefined) throw this.failed;
     this.output.check();
+    const changelog = this.changelog;
+    // With a changelog, outputs are acknowledged before the cut (most of them outside the gate).
+    if (changelog !== undefined) await this.output.settle();
     let release!: () => void;
     this.gate = new Promise<void>((resolve) => {
       release = resolve;
     });
     const commits: { topic: string; partition: number; offset: string }[] = [];
-    let changes: ReturnType<Changelog['capture']> | undefined;
     try {
+      if (changelog !== undefined) {
+        // The changelog is written before the store, processing waiting: a store never holds a
+        // state the changelog lacks (a crash in between leaves the changelog ahead, and the
+        // partition is restored from it), and no output of what the changelog holds is unsent.
+        await this.output.drain();
+        const offsets = new Map<number, number>();
+        for (const p of this.releasing.values()) if (p.next >= 0) offsets.set(p.partition, p.next);
+        for (const p of this.owned.values()) if (p.next >= 0) offsets.set(p.partition, p.next);
+        const marks = await changelog.publish(changelog.capture(offsets));
+        const topic = this.options.topics.events[0]!;
+        for (const [p, mark] of marks) this.store.putMeta(markMetaName(topic, p), String(mark));
+      }
       // One synchronous cut: state, offsets and the outputs not yet acknowledged (the outbox,
       // sent again on restart) go into one batch. Processing waits only for the LevelDB write,
       // so that no change made after the cut can ride along in a batch without its outputs.
-      changes = this.changelog?.capture();
       const outbox = this.output.outbox();
       if (outbox !== null || this.outboxStored) this.store.putMeta(OUTBOX_META, outbox ?? '');
       this.outboxStored = outbox !== null;
@@ -389,7 +500,6 @@ export class KafkaWorker {
       this.gate = undefined;
       release();
     }
-    if (changes !== undefined) await this.changelog!.publish(changes);
     this.counters.checkpoints++;
     this.metrics.checkpoints?.inc();
     // Kafka's committed offsets: for lag monitoring (restarts use the store's).

@@ -21,12 +21,16 @@ export const kafkaOptionsSchema = z.strictObject({
       /** Catalog updates broadcast to every worker; `false`: none. */
       control: z.union([topic, z.literal(false)]).default('argus.control'),
       /**
-       * Compacted changelog of key state (restores on rebalance). Off by default: the two-worker
-       * failover is not yet proven by a test (see docs/kafka.md).
+       * Compacted changelog of key state: a worker that gains a partition restores its keys from
+       * it (see docs/kafka.md). `false`: none (then only a fixed assignment is exact).
        */
-      changelog: z.union([topic, z.literal(false)]).default(false),
+      changelog: z.union([topic, z.literal(false)]).default('argus.changelog'),
     })
-    .prefault({}),
+    .prefault({})
+    .refine((t) => t.changelog === false || t.events.length === 1, {
+      message: 'the changelog needs exactly one event topic (its partitions match the changelog\'s); set topics.changelog to false',
+      path: ['changelog'],
+    }),
   /** Checkpoint (state + offsets in one LevelDB batch) at least this often… */
   checkpointIntervalMs: ms(1, 60_000).default(200),
   /** …and after this many events. */
@@ -37,6 +41,12 @@ export const kafkaOptionsSchema = z.strictObject({
   fromBeginning: z.boolean().default(true),
   sessionTimeoutMs: ms(1_000, 600_000).default(10_000),
   heartbeatIntervalMs: ms(100, 60_000).default(1_000),
+  /**
+   * On a rebalance, the group leader waits this long before sending the assignment, so that the
+   * other members' SyncGroup requests arrive first (librdkafka's mock cluster, the test broker,
+   * rejects a follower's SyncGroup that arrives after the leader's). 0: no wait.
+   */
+  leaderSyncDelayMs: ms(0, 10_000).default(300),
   /** Passed through to kafkajs (`ssl`, `sasl`, `connectionTimeout`, `requestTimeout`, `retry`, …). */
   client: z.record(z.string(), z.unknown()).default({}),
 });
