@@ -198,7 +198,8 @@ async function dirSize(dir: string): Promise<number> {
 /**
  * What the runtime does per event, with the matcher state as the key's state: in batches of
  * `batch` events (the events in flight at once), the keys of the batch not in memory are loaded
- * (one `getMany` for all of them), then each event is stepped synchronously: `peek` → `processEvent`
+ * (one `getMany` for all of them, started while the previous batch is stepped, as a source that
+ * prefetches does), then each event is stepped synchronously: `peek` → `processEvent`
  * → `set` (new state) / `markDirty` (state changed in place) / `delete` (no partial match left);
  * then `store.commit()`: every batch is one group commit (encode at flush time, one LevelDB
  * batch). As in the runtime, where requests overlap, the next batch is stepped while the previous
@@ -216,17 +217,25 @@ async function runLevel(p: CompiledPattern, events: ArgusEvent[], batch: number,
     const pending: Promise<KeyState | undefined>[] = [];
     let previousCommit: Promise<void> | undefined;
     const t0 = now();
-    for (let from = 0; from < events.length; from += batch) {
+    /** Starts loading the keys of the batch at `from` that are not in memory (one `getMany`); resolves when they are in. */
+    const loadBatch = (from: number): Promise<unknown> | undefined => {
       const to = Math.min(events.length, from + batch);
       for (let i = from; i < to; i++) {
         const key = events[i]!.key;
         if (!store.isLoaded(key)) pending.push(store.load(key));
       }
-      if (pending.length > 0) {
-        coldBatches++;
-        await Promise.all(pending);
-        pending.length = 0;
-      }
+      if (pending.length === 0) return undefined;
+      coldBatches++;
+      const all = Promise.all(pending);
+      pending.length = 0;
+      return all;
+    };
+    let nextLoad = loadBatch(0);
+    for (let from = 0; from < events.length; from += batch) {
+      const to = Math.min(events.length, from + batch);
+      if (nextLoad !== undefined) await nextLoad;
+      // The next batch's reads run while this batch is stepped (a key set meanwhile keeps its new state).
+      nextLoad = from + batch < events.length ? loadBatch(from + batch) : undefined;
       for (let i = from; i < to; i++) {
         const e = events[i]!;
         const key = e.key;
