@@ -1,3 +1,4 @@
+import type { ArgusEvent } from '../events/ArgusEvent.ts';
 import type { Predicate } from '../conditions/types.ts';
 import type { AfterMatch, EvalContext, PatternDefinition, StageDefinition } from './types.ts';
 
@@ -58,6 +59,8 @@ export interface CompiledPattern {
   readonly maxPartialMatches: number;
   /** The evaluation context, reused by every step (the step is synchronous). */
   readonly ctx: EvalContext;
+  /** What of an event a partial match keeps (see `PatternDefinition.bufferFields`); null: all of it. */
+  readonly keep: ((event: ArgusEvent) => ArgusEvent) | null;
 }
 
 // --- condition combinators (compile time only) ---
@@ -171,6 +174,23 @@ export function compilePattern(def: PatternDefinition, options: CompileOptions =
     skipStage: a.kind === 'skipToFirst' || a.kind === 'skipToLast' ? stageNames.indexOf(a.stage) : -1,
     maxPartialMatches: options.maxPartialMatches ?? 10_000,
     ctx: { data: {}, node: null },
+    keep: def.bufferFields === undefined ? null : keeper(def.bufferFields),
+  };
+}
+
+const NO_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** The part of an event a partial match keeps: envelope, and the top-level parts of `fields`. */
+function keeper(fields: readonly string[]): (event: ArgusEvent) => ArgusEvent {
+  const tops = [...new Set(fields.map((f) => f.split('.')[0]!))];
+  if (tops.length === 0) return (e) => ({ id: e.id, type: e.type, time: e.time, key: e.key, data: NO_FIELDS });
+  return (e) => {
+    const data: Record<string, unknown> = {};
+    for (let i = 0; i < tops.length; i++) {
+      const k = tops[i]!;
+      if (Object.prototype.hasOwnProperty.call(e.data, k)) data[k] = e.data[k];
+    }
+    return { id: e.id, type: e.type, time: e.time, key: e.key, data };
   };
 }
 

@@ -95,12 +95,14 @@ export function parsePattern(json: unknown, file?: string): PatternDefinition {
   if (issues.length > 0) throw new MalformedPatternError(issues, { file });
 
   const stageNames = [...names.keys()];
-  const stages = raw.stages.map((s, i) => buildStage(s, ['stages', i], stageNames, groupNames, file));
+  const bufferFields = new Set<string>();
+  const stages = raw.stages.map((s, i) => buildStage(s, ['stages', i], stageNames, groupNames, file, bufferFields));
   const def: PatternDefinition = {
     id: raw.id,
     afterMatch,
     timeouts: raw.timeouts ?? false,
     stages,
+    bufferFields: [...bufferFields].sort(),
     source: json,
   };
   if (raw.version !== undefined) def.version = raw.version;
@@ -221,7 +223,14 @@ function normaliseAfterMatch(raw: RawPattern, names: Map<string, Path>, issues: 
   return { kind, stage, throwOnMiss: obj.throwOnMiss ?? false };
 }
 
-function buildStage(s: RawStage, at: Path, stageNames: string[], groupNames: Set<string>, file: string | undefined): StageDefinition {
+function buildStage(
+  s: RawStage,
+  at: Path,
+  stageNames: string[],
+  groupNames: Set<string>,
+  file: string | undefined,
+  bufferFields: Set<string>,
+): StageDefinition {
   const out: StageDefinition = {
     name: s.name,
     contiguity: s.contiguity ?? 'followedBy',
@@ -229,7 +238,7 @@ function buildStage(s: RawStage, at: Path, stageNames: string[], groupNames: Set
     greedy: s.greedy ?? false,
     inner: s.inner ?? 'relaxed',
   };
-  const fact = stageFact(stageNames, groupNames);
+  const fact = stageFact(stageNames, groupNames, bufferFields);
   if (s.where !== undefined) out.where = compileCondition<EvalContext>(s.where, { fact, path: [...at, 'where'], file });
   if (s.until !== undefined) out.until = compileCondition<EvalContext>(s.until, { fact, path: [...at, 'until'], file });
   if (s.times !== undefined) {
@@ -237,6 +246,6 @@ function buildStage(s: RawStage, at: Path, stageNames: string[], groupNames: Set
     out.times = { min, max: Math.max(min, maxOf(s)) };
   }
   if (s.within !== undefined) out.within = s.within;
-  if (s.group) out.group = s.group.map((g, j) => buildStage(g, [...at, 'group', j], stageNames, groupNames, file));
+  if (s.group) out.group = s.group.map((g, j) => buildStage(g, [...at, 'group', j], stageNames, groupNames, file, bufferFields));
   return out;
 }

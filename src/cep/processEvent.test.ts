@@ -83,6 +83,32 @@ describe('processEvent: state encoding', () => {
     for (let cut = 0; cut < EVENTS.length; cut++) expect(run(p, EVENTS, cut)).toEqual(expected);
   });
 
+  it.each(Object.keys(PATTERNS))('%s: keeping only the fields $stage reads gives the same results as keeping whole events', (name) => {
+    const def = parsePattern(PATTERNS[name]);
+    const whole = compilePattern({ ...def, bufferFields: undefined });
+    const expected = run(whole, EVENTS);
+    expect(run(compilePattern(def), EVENTS)).toEqual(expected);
+    expect(run(compilePattern(def), EVENTS, 8)).toEqual(expected);
+  });
+
+  it('a partial match keeps the envelope of its events and only the fields $stage reads', () => {
+    const iterative = compile(PATTERNS.iterative);
+    expect(iterative.definition.bufferFields).toEqual(['price']);
+    const out = createStepOutput();
+    let st: KeyState | undefined;
+    for (const e of feed('a1 b2')) st = processEvent(iterative, st, e, out);
+    const enc = encodeState(st)!;
+    expect(enc.events.map((e) => e[4])).toEqual([{ price: 1 }, { price: 1 }]);
+    const any = compile(PATTERNS.anyLoop);
+    expect(any.definition.bufferFields).toEqual([]);
+    st = undefined;
+    for (const e of feed('a1 b2')) st = processEvent(any, st, e, out);
+    expect(encodeState(st)!.events.map((e) => [e[0], e[1], e[2], e[4]])).toEqual([
+      ['e1', 'a', 1, {}],
+      ['e2', 'b', 2, {}],
+    ]);
+  });
+
   it('writes each buffered event once however many partial matches hold it', () => {
     const p = compile(PATTERNS.anyLoop);
     const out = createStepOutput();

@@ -55,6 +55,7 @@ const NO_PARTIALS: ComputationState[] = [];
 // The event being processed.
 let curState: KeyState | undefined;
 let curEvent: ArgusEvent;
+let curKeep: ((event: ArgusEvent) => ArgusEvent) | null = null;
 let curSeq = 0;
 let curEntry: BufferEntry | null = null;
 let discard = false;
@@ -143,7 +144,7 @@ function afterProceed(p: CompiledPattern, state: NState): NState | null {
 }
 
 function entry(): BufferEntry {
-  if (curEntry === null) curEntry = new Entry(curEvent, curSeq);
+  if (curEntry === null) curEntry = new Entry(curKeep === null ? curEvent : curKeep(curEvent), curSeq);
   return curEntry;
 }
 
@@ -204,6 +205,7 @@ export function processEvent(p: CompiledPattern, state: KeyState | undefined, ev
   if (state !== undefined && state.minDeadline <= event.time) state = advanceTime(p, state, event.time, out);
   curState = state;
   curEvent = event;
+  curKeep = p.keep;
   curEntry = null;
   curSeq = state === undefined ? 0 : state.seq;
   p.ctx.data = event.data;

@@ -14,7 +14,7 @@ const PARAMS = new Set(['stage', 'agg', 'field', 'includeCurrent']);
  * (spec §7, FlinkCEP's `ctx.getEventsForPattern`) aggregates the events the partial match has
  * already taken for a stage, walking its back-pointer chain.
  */
-export function stageFact(stageNames: readonly string[], groupNames: ReadonlySet<string>) {
+export function stageFact(stageNames: readonly string[], groupNames: ReadonlySet<string>, fields?: Set<string>) {
   return (ref: FactRef, at: Path): Accessor<EvalContext> => {
     if (ref.fact !== '$stage') {
       const get = defaultFactAccessor<unknown>(ref);
@@ -38,6 +38,7 @@ export function stageFact(stageNames: readonly string[], groupNames: ReadonlySet
     const inc = params.includeCurrent;
     if (inc !== undefined && typeof inc !== 'boolean') issues.push({ path: [...p, 'includeCurrent'], message: 'must be a boolean' });
     if (issues.length > 0) throw new ConditionError(issues);
+    if (typeof field === 'string') fields?.add(field);
     return aggregate(index, agg as Agg, typeof field === 'string' ? compilePath(field) : undefined, inc === true);
   };
 }

@@ -44,6 +44,13 @@ export interface PatternDefinition {
   emit?: Record<string, unknown>;
   /** Runtime extension: `shadow` patterns are matched and reported but never feed rules, features or decisions. */
   mode?: 'enforce' | 'shadow';
+  /**
+   * The event fields the pattern's conditions read from events a partial match has already taken
+   * (`field` of its `$stage` facts). When set, a taken event is kept with only these fields (their
+   * top-level parts); matches report event ids, so nothing else is ever read back. Undefined:
+   * events are kept whole.
+   */
+  bufferFields?: readonly string[];
   source: unknown;
 }
 
