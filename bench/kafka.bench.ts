@@ -1,12 +1,14 @@
 /**
  * Kafka end to end through one worker against librdkafka's mock cluster (kcat): events are
- * produced, consumed, evaluated with the sample catalog (rules/, patterns/) and their decisions
- * produced. Prints events/s of the worker, beside the raw kafkajs consume rate of the same
- * topic in the same run (the peer: what the client alone does on this broker and machine).
+ * produced, consumed, evaluated and their decisions produced. Prints events/s of the worker with
+ * the sample catalog (rules/, patterns/; changelog on, as by default, and off) and with a
+ * rules-only catalog (the sample rules that use no feature or pattern: what the Kafka path
+ * costs when the engine is cheap), beside the raw kafkajs consume rate of the same topic in the
+ * same run (the peer: what the client alone does on this broker and machine).
  *
  *   node --import tsx bench/kafka.bench.ts [--events=60000]
  */
-import { rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -19,35 +21,26 @@ const total = arg !== undefined ? Number(arg.slice('--events='.length)) : 60_000
 const keys = 2_000;
 const broker = await startMockBroker();
 const topic = 'bench.events';
-try {
-  await produce(broker.brokers, topic, scenarioEvents('b', keys, Math.ceil(total / keys)));
-  const ends = await endOffsets(broker.brokers, topic);
-  const n = Object.values(ends).reduce((a, b) => a + b, 0);
+const scratch = mkdtempSync(join(tmpdir(), 'argus-kafka-bench-'));
 
-  // Peer: kafkajs consuming the same topic, doing nothing with the messages.
-  const kafka = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING });
-  const raw = kafka.consumer({ groupId: 'bench-raw' });
-  await raw.connect();
-  await raw.subscribe({ topic, fromBeginning: true });
-  let seen = 0;
-  const rawStart = performance.now();
-  let rawEnd = 0;
-  await new Promise<void>((resolve) => {
-    void raw.run({ partitionsConsumedConcurrently: 4, eachBatch: async ({ batch }) => {
-      seen += batch.messages.length;
-      if (seen >= n) {
-        rawEnd = performance.now();
-        resolve();
-      }
-    } });
-  });
-  await raw.disconnect();
-  const rawRate = n / ((rawEnd - rawStart) / 1000);
+/** The sample rules that read no feature and no pattern match, with an empty patterns directory. */
+function rulesOnlyCatalog(): { rulesDir: string; patternsDir: string } {
+  const rulesDir = join(scratch, 'rules-only');
+  const patternsDir = join(scratch, 'no-patterns');
+  mkdirSync(rulesDir, { recursive: true });
+  mkdirSync(patternsDir, { recursive: true });
+  for (const f of readdirSync('rules')) {
+    if (f === 'lists') cpSync(join('rules', f), join(rulesDir, f), { recursive: true });
+    else if (f.endsWith('.json') && f !== 'features.json' && !/"features"|"matches"/.test(readFileSync(join('rules', f), 'utf8'))) cpSync(join('rules', f), join(rulesDir, f));
+  }
+  return { rulesDir, patternsDir };
+}
 
-  const dir = join(tmpdir(), `argus-kafka-bench-${process.pid}`);
+async function runWorker(name: string, n: number, ends: Record<string, number>, engine: Record<string, unknown>, changelog: string | false): Promise<number> {
+  const dir = join(scratch, name);
   const server = await startKafkaWorker(
-    { ...scenarioEngineConfig, dataDir: dir },
-    { brokers: broker.brokers, groupId: 'bench', topics: { events: [topic], decisions: 'bench.decisions', control: false } },
+    { ...scenarioEngineConfig, ...engine, dataDir: dir },
+    { brokers: broker.brokers, groupId: `bench-${name}`, topics: { events: [topic], decisions: `bench.decisions.${name}`, control: false, changelog } },
   );
   // Timed from the first processed event (the group join is not throughput).
   while (server.worker.stats().processed === 0) await new Promise((r) => setTimeout(r, 5));
@@ -62,12 +55,44 @@ try {
   const seconds = (performance.now() - start) / 1000;
   const stats = server.worker.stats();
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
   const rate = (n - base) / seconds;
-  console.log(`events: ${n} over ${keys} keys, 4 partitions, 3 mock brokers`);
-  console.log(`argus worker (consume + evaluate + produce decisions + checkpoints): ${Math.round(rate)} events/s (${seconds.toFixed(2)} s, ${stats.checkpoints} checkpoints, ${stats.outputSent} decisions acknowledged)`);
-  console.log(`kafkajs consume only (peer):                                         ${Math.round(rawRate)} events/s`);
-  console.log(`ratio argus / consume-only: ${(rate / rawRate).toFixed(2)}`);
+  console.log(`argus worker, ${name.padEnd(34)} ${String(Math.round(rate)).padStart(6)} events/s (${seconds.toFixed(2)} s, ${stats.checkpoints} checkpoints, ${stats.outputSent} outputs acknowledged)`);
+  return rate;
+}
+
+try {
+  await produce(broker.brokers, topic, scenarioEvents('b', keys, Math.ceil(total / keys)));
+  const ends = await endOffsets(broker.brokers, topic);
+  const n = Object.values(ends).reduce((a, b) => a + b, 0);
+
+  // Peer: kafkajs consuming the same topic, doing nothing with the messages.
+  const kafka = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING });
+  const raw = kafka.consumer({ groupId: 'bench-raw' });
+  await raw.connect();
+  await raw.subscribe({ topic, fromBeginning: true });
+  let seen = 0;
+  let rawStart = 0;
+  let rawEnd = 0;
+  await new Promise<void>((resolve) => {
+    void raw.run({ partitionsConsumedConcurrently: 4, eachBatch: async ({ batch }) => {
+      if (rawStart === 0) rawStart = performance.now();
+      seen += batch.messages.length;
+      if (seen >= n) {
+        rawEnd = performance.now();
+        resolve();
+      }
+    } });
+  });
+  await raw.disconnect();
+  const rawRate = n / ((rawEnd - rawStart) / 1000);
+
+  console.log(`events: ${n} over ${keys} keys, 4 partitions, 3 mock brokers; consume + evaluate + produce decisions (and alerts) + checkpoints`);
+  const sample = await runWorker('sample catalog, changelog on', n, ends, {}, 'bench.changelog');
+  const sampleOff = await runWorker('sample catalog, changelog off', n, ends, {}, false);
+  const rulesOnly = await runWorker('rules-only catalog, changelog on', n, ends, rulesOnlyCatalog(), 'bench.changelog2');
+  console.log(`kafkajs consume only (peer):              ${String(Math.round(rawRate)).padStart(6)} events/s`);
+  console.log(`ratio to consume-only: sample ${(sample / rawRate).toFixed(2)}, sample without changelog ${(sampleOff / rawRate).toFixed(2)}, rules-only ${(rulesOnly / rawRate).toFixed(2)}`);
 } finally {
   await broker.stop();
+  rmSync(scratch, { recursive: true, force: true });
 }

@@ -16,7 +16,7 @@ export interface CapturedChanges {
 
 /** One changelog partition read to its end. */
 export interface RestoredPartition {
-  /** Last record of each key: encoded state (null: deleted) and the input offset it is valid at. */
+  /** Most advanced record of each key: encoded state (null: deleted) and the input offset it is valid at. */
   readonly states: Map<string, { value: string | null; offset: number }>;
   /** Input offset to resume from: every event before it is in `states`. */
   readonly resume: number;
@@ -34,8 +34,8 @@ export interface RestoredPartition {
  * each record carrying (header `argus-offset`) the input offset its state is valid at, then a
  * marker record with that offset. A record is therefore correct on its own, whichever writer or
  * checkpoint it comes from, and compaction (the last record per key) keeps what a restore needs:
- * the states, and the last marker. Restore = last record of each key; resume at the last marker
- * (or lower, if a key's last record is older), skipping per key the events its record already holds.
+ * the states, and the last marker. Restore = the most advanced record of each key; resume at
+ * the highest marker, skipping per key the events a record ahead of it already holds.
  */
 export class Changelog {
   private readonly touched = new Map<number, Set<string>>();
@@ -142,9 +142,13 @@ export class Changelog {
                   const offsetHeader = m.headers?.[OFFSET_HEADER];
                   const offset = offsetHeader === undefined ? NaN : Number(offsetHeader.toString());
                   if (key === MARKER_KEY) {
-                    if (m.value !== null) into.marker = Number(m.value.toString());
+                    const marker = m.value === null ? NaN : Number(m.value.toString());
+                    if (Number.isFinite(marker) && (into.marker === undefined || marker > into.marker)) into.marker = marker;
                   } else if (Number.isFinite(offset)) {
-                    into.states.set(key, { value: m.value === null ? null : m.value.toString(), offset });
+                    // The most advanced record of a key wins (a late record of a previous owner
+                    // cannot take a key back); on equal offsets, the later one.
+                    const had = into.states.get(key);
+                    if (had === undefined || offset >= had.offset) into.states.set(key, { value: m.value === null ? null : m.value.toString(), offset });
                   }
                   if (Number(m.offset) >= end - 1) {
                     remaining.delete(p);
@@ -161,15 +165,7 @@ export class Changelog {
       }
     }
     const out = new Map<number, RestoredPartition>();
-    for (const [p, { states, marker }] of raw) {
-      // Every event below the last marker is in some record; a key whose last record is older
-      // than it was written by a writer that went on after that marker: resume low enough.
-      let resume = marker ?? 0;
-      for (const s of states.values()) if (s.offset < resume) resume = s.offset;
-      const skip = new Map<string, number>();
-      for (const [key, s] of states) if (s.offset > resume) skip.set(key, s.offset);
-      out.set(p, { states, resume, skip });
-    }
+    for (const [p, { states, marker }] of raw) out.set(p, restoredPartition(states, marker));
     return out;
   }
 
@@ -205,4 +201,17 @@ export class Changelog {
     await this.admin?.disconnect().catch(() => undefined);
     this.admin = undefined;
   }
+}
+
+/**
+ * What a changelog partition restores to, from the most advanced record of each key and the
+ * highest marker: resume at the marker (every event before it is in some record: a key whose
+ * record is older simply had no event since), from the start without one, and skip per key the
+ * events a record ahead of the marker already holds (a checkpoint whose marker did not land).
+ */
+export function restoredPartition(states: Map<string, { value: string | null; offset: number }>, marker: number | undefined): RestoredPartition {
+  const resume = marker ?? 0;
+  const skip = new Map<string, number>();
+  for (const [key, s] of states) if (s.offset > resume) skip.set(key, s.offset);
+  return { states, resume, skip };
 }
