@@ -1,5 +1,5 @@
 import type { ArgusEvent } from '../events/ArgusEvent.ts';
-import { decodeTime, encodeTime, isRecord, stateError, type Feature, type Path } from './Feature.ts';
+import { decodeTime, isRecord, stateError, type Feature, type Path } from './Feature.ts';
 import type { FeatureDescription, FeatureKind, FeatureOutput } from './types.ts';
 
 export class AgeSlot {
@@ -44,13 +44,19 @@ export class AgeFeature implements Feature<AgeSlot> {
     return s.first === Infinity;
   }
 
+  /** The earliest time; undefined when there is none. */
   encode(s: AgeSlot): unknown {
-    return { f: encodeTime(s.first) };
+    return s.first === Infinity ? undefined : s.first;
   }
 
   decode(json: unknown, at: Path): AgeSlot {
-    if (!isRecord(json)) throw stateError(at, 'must be an object');
     const s = new AgeSlot();
+    if (typeof json === 'number') {
+      s.first = decodeTime(json, Infinity, at);
+      return s;
+    }
+    // version 1: { f: time | null }
+    if (!isRecord(json)) throw stateError(at, 'must be a time');
     s.first = decodeTime(json.f, Infinity, [...at, 'f']);
     return s;
   }

@@ -7,8 +7,8 @@ import { FeatureState, type EncodedFeatureState } from './FeatureState.ts';
 import { decodeState, encodeState } from './stateCodec.ts';
 import { upperBound } from './sortedSearch.ts';
 import type { FeatureDefinition, FeatureDescription, FeatureOutput } from './types.ts';
-import { SEEN, WINDOW_SCALARS, type WindowFeature } from './WindowFeature.ts';
-import { BASE, DROPPED, HEAD, HORIZON, WindowLog } from './WindowLog.ts';
+import { SEEN, type WindowFeature } from './WindowFeature.ts';
+import { COL_HORIZON, DROPPED, END, FIRST, HEAD, HORIZON, LAST, pushHeader, WindowLog } from './WindowLog.ts';
 
 /** Which events a group of features counts: event types (null = all) and a filter (null = none). */
 export interface FilterGroup {
@@ -32,6 +32,13 @@ export interface LogGroup {
   colRetain: number[];
   /** Windowed feature indices. */
   members: number[];
+  /** Offset of the shared log's header in a key's number array. */
+  header: number;
+  /** The column keys joined by spaces, and the bit set of all columns (encoding). */
+  keysAll: string;
+  usedAll: number;
+  /** The concatenated tags of its features (encoding). */
+  tagsAll: string;
 }
 
 /** Dead entries at a log's head are compacted away once there are this many and they are half of it. */
@@ -57,6 +64,8 @@ export class FeatureSet {
   private readonly isWindow: Uint8Array;
   private readonly index: Int32Array;
   private readonly hashes: string[];
+  /** @internal the other features' definition-hash prefixes (their names in an encoded state) */
+  readonly otherTags: readonly string[];
 
   /** @internal use compileFeatures */
   constructor(
@@ -67,6 +76,7 @@ export class FeatureSet {
     /** @internal */ readonly logGroups: readonly LogGroup[],
     order: readonly { window: boolean; index: number }[],
   ) {
+    this.otherTags = others.map((f) => f.hash.slice(0, 8));
     this.isWindow = new Uint8Array(order.length);
     this.index = new Int32Array(order.length);
     const names: string[] = [];
@@ -92,7 +102,8 @@ export class FeatureSet {
   /** An empty history. */
   create(): FeatureState {
     const num: number[] = [-Infinity];
-    for (let k = 0; k < this.windows.length; k++) for (let j = 0; j < WINDOW_SCALARS; j++) num.push(j === 0 ? -Infinity : j === 1 ? BASE : 0); // LOW, AGG, N, DQH
+    for (let k = 0; k < this.windows.length; k++) num.push(-Infinity, 0, 0, 0); // LOW, AGG, N, DQH
+    for (let g = 0; g < this.logGroups.length; g++) pushHeader(num, this.logGroups[g]!.numeric.length);
     const aux: unknown[] = new Array(this.windows.length);
     for (let k = 0; k < aux.length; k++) aux[k] = this.windows[k]!.createAux();
     const slots: unknown[] = new Array(this.others.length);
@@ -128,14 +139,12 @@ export class FeatureSet {
       const i = index[d]!;
       if (isWindow[d] === 1) {
         const w = windows[i]!;
-        const log = logs[route === null ? w.logGroup : route[i]!]!;
-        if (log === null) {
-          out[w.name] = w.empty(event);
-          continue;
-        }
-        const v = w.value(num, state.aux[i], log, clock, event);
+        const p = route === null ? w.logGroup : route[i]!;
+        const log = logs[p]!;
+        const h = log === null ? this.logGroups[p]!.header : log.h;
+        const v = w.value(num, h, state.aux[i], log, event);
         out[w.name] = v;
-        if (!w.exactAt(log, event.time) && !(v === null && w.op === SEEN)) {
+        if (!w.exactAt(num, h, event.time) && !(v === null && w.op === SEEN)) {
           exact = false;
           if (approximate !== undefined) approximate.push(w.name);
         }
@@ -161,7 +170,7 @@ export class FeatureSet {
     for (let g = 0; g < logGroups.length; g++) {
       if (matched[logGroups[g]!.fg] !== 1) continue;
       let log = logs[g]!;
-      if (log === null) logs[g] = log = new WindowLog(g, logGroups[g]!.numeric);
+      if (log === null) logs[g] = log = new WindowLog(g, logGroups[g]!.numeric.length, logGroups[g]!.header);
       this.append(state, g, log, event);
     }
     if (state.route !== null) {
@@ -199,7 +208,7 @@ export class FeatureSet {
 
   /** True when the state holds nothing (the key's feature state can be deleted). */
   isEmpty(state: FeatureState): boolean {
-    for (const log of state.logs) if (log !== null && log.size() > 0) return false;
+    for (const log of state.logs) if (log !== null && state.num[log.h + END]! > state.num[log.h + HEAD]!) return false;
     for (let i = 0; i < this.others.length; i++) if (!this.others[i]!.isEmpty(state.slots[i])) return false;
     return true;
   }
@@ -207,7 +216,7 @@ export class FeatureSet {
   /** Entries held: log entries (shared by the features of a group) plus the other features' entries. */
   size(state: FeatureState): number {
     let n = 0;
-    for (const log of state.logs) if (log !== null) n += log.size();
+    for (const log of state.logs) if (log !== null) n += state.num[log.h + END]! - state.num[log.h + HEAD]!;
     for (let i = 0; i < this.others.length; i++) n += this.others[i]!.entries(state.slots[i]);
     return n;
   }
@@ -220,11 +229,17 @@ export class FeatureSet {
       const i = this.index[d]!;
       if (this.isWindow[d] === 1) {
         const w = this.windows[i]!;
-        const log = s.logs[s.route === null ? w.logGroup : s.route[i]!]!;
-        out[w.name] =
-          log === null
-            ? { kind: w.kind, value: w.op === SEEN ? 0 : w.empty({ id: '', type: '', key: '', time, data: {} }), exact: true, entries: 0, dropped: 0 }
-            : { kind: w.kind, value: w.describeValue(log, time), exact: w.exactAt(log, time), entries: log.size(), dropped: log.t[DROPPED]! };
+        const p = s.route === null ? w.logGroup : s.route[i]!;
+        const log = s.logs[p]!;
+        const h = log === null ? this.logGroups[p]!.header : log.h;
+        const num = s.num;
+        out[w.name] = {
+          kind: w.kind,
+          value: w.describeValue(num, h, log, time),
+          exact: w.exactAt(num, h, time),
+          entries: num[h + END]! - num[h + HEAD]!,
+          dropped: num[h + DROPPED]!,
+        };
       } else {
         out[this.names[d]!] = this.others[i]!.describe(s.slots[i], time);
       }
@@ -296,39 +311,46 @@ export class FeatureSet {
   /** Adds the event's entry to log `p` at its place in time order (after equal times), then enforces the cap. */
   private append(state: FeatureState, p: number, log: WindowLog, event: ArgusEvent): void {
     const lg = this.logGroups[log.group]!;
+    const num = state.num;
+    const h = log.h;
     const u = event.time;
     const t = log.t;
     const cols = log.cols;
     const end = t.length;
+    const head = num[h + HEAD]!;
     const data = event.data;
     let pos = end;
     let late = false;
-    if (end === t[HEAD]! || t[end - 1]! <= u) {
+    if (end === head || t[end - 1]! <= u) {
       t.push(u);
       for (let c = 0; c < cols.length; c++) cols[c]!.push(columnValue(lg, c, data));
+      num[h + LAST] = u;
+      if (end === head) num[h + FIRST] = u;
     } else {
-      pos = upperBound(t, t[HEAD]!, end, u);
+      pos = upperBound(t, head, end, u);
       t.splice(pos, 0, u);
       for (let c = 0; c < cols.length; c++) cols[c]!.splice(pos, 0, columnValue(lg, c, data));
+      if (pos === head) num[h + FIRST] = u;
       late = true;
     }
+    num[h + END] = end + 1;
     const members = this.membersOf(state, p);
     const windows = this.windows;
-    const num = state.num;
     for (let j = 0; j < members.length; j++) {
       const k = members[j]!;
-      windows[k]!.inserted(num, state.aux[k], log, pos, u, late);
+      windows[k]!.inserted(num, state.aux[k], log, pos, late);
     }
-    if (t.length - t[HEAD]! > lg.cap) {
+    if (end + 1 - num[h + HEAD]! > lg.cap) {
       // The cap was hit: the oldest entry goes, and values reaching back to it become approximate.
-      const i = t[HEAD]!;
-      if (t[i]! > t[HORIZON]!) t[HORIZON] = t[i]!;
+      const i = num[h + HEAD]!;
+      if (t[i]! > num[h + HORIZON]!) num[h + HORIZON] = t[i]!;
       for (let j = 0; j < members.length; j++) {
         const k = members[j]!;
         windows[k]!.dropping(num, state.aux[k], log, i);
       }
-      t[HEAD] = i + 1;
-      t[DROPPED] = t[DROPPED]! + 1;
+      num[h + HEAD] = i + 1;
+      num[h + FIRST] = t[i + 1]!;
+      num[h + DROPPED] = num[h + DROPPED]! + 1;
     }
   }
 
@@ -338,45 +360,69 @@ export class FeatureSet {
     const num = state.num;
     const clock = num[0]!;
     const windows = this.windows;
+    const G = this.logGroups.length;
     for (let p = 0; p < logs.length; p++) {
       const log = logs[p]!;
       if (log === null) continue;
+      const h = log.h;
       const members = this.membersOf(state, p);
       for (let j = 0; j < members.length; j++) {
         const k = members[j]!;
-        const w = windows[k]!;
-        w.advance(num, state.aux[k], log, clock - w.window);
+        windows[k]!.settle(num, h, state.aux[k], log);
       }
-      const t = log.t;
       const bound = clock - this.logGroups[log.group]!.retain;
-      const head = t[HEAD]!;
-      let h = head;
-      while (h < t.length && t[h]! <= bound) h++;
-      if (h > head) {
-        if (t[h - 1]! > t[HORIZON]!) t[HORIZON] = t[h - 1]!;
-        t[HEAD] = h;
+      if (num[h + FIRST]! <= bound) {
+        if (num[h + LAST]! <= bound) {
+          // every entry goes: release the arrays (a shared log is created again at its next entry)
+          if (num[h + LAST]! > num[h + HORIZON]!) num[h + HORIZON] = num[h + LAST]!;
+          num[h + HEAD] = 0;
+          num[h + END] = 0;
+          num[h + FIRST] = Infinity;
+          num[h + LAST] = -Infinity;
+          for (let j = 0; j < members.length; j++) {
+            const k = members[j]!;
+            windows[k]!.released(num, state.aux[k]);
+          }
+          if (release && p < G) logs[p] = null; // an idle key gives the memory back
+          else {
+            log.t.length = 0;
+            for (const col of log.cols) col.length = 0;
+          }
+          continue;
+        }
+        const t = log.t;
+        const head = num[h + HEAD]!;
+        let i = head;
+        while (i < t.length && t[i]! <= bound) i++;
+        if (i > head) {
+          if (t[i - 1]! > num[h + HORIZON]!) num[h + HORIZON] = t[i - 1]!;
+          num[h + HEAD] = i;
+          num[h + FIRST] = t[i]!;
+        }
       }
-      const dead = h - BASE;
-      if (dead > 0 && (release || (dead >= COMPACT_AT && 2 * dead >= t.length - BASE))) this.compact(state, p, log);
+      // Dead entries stay until there are enough of them to be worth a copy (no allocation here).
+      const dead = num[h + HEAD]!;
+      if (dead > 0 && (release || (dead >= COMPACT_AT && 2 * dead >= num[h + END]!))) this.compact(state, p, log);
     }
   }
 
   private compact(state: FeatureState, p: number, log: WindowLog): void {
+    const num = state.num;
     const t = log.t;
-    const h = t[HEAD]!;
-    const dead = h - BASE;
+    const dead = num[log.h + HEAD]!;
     const n = t.length;
-    t.copyWithin(BASE, h);
+    t.copyWithin(0, dead);
     t.length = n - dead;
     for (const col of log.cols) {
-      col.copyWithin(BASE, h);
+      col.copyWithin(0, dead);
       col.length = n - dead;
     }
-    t[HEAD] = BASE;
+    num[log.h + HEAD] = 0;
+    num[log.h + END] = n - dead;
     const members = this.membersOf(state, p);
     for (let j = 0; j < members.length; j++) {
       const k = members[j]!;
-      this.windows[k]!.compacted(state.num, state.aux[k], dead);
+      this.windows[k]!.compacted(num, state.aux[k], dead);
     }
   }
 
@@ -387,7 +433,8 @@ export class FeatureSet {
    */
   private mergeBack(state: FeatureState): void {
     const G = this.logGroups.length;
-    const clock = state.num[0]!;
+    const num = state.num;
+    const clock = num[0]!;
     for (let p = state.logs.length - 1; p >= G; p--) {
       const log = state.logs[p]!;
       const members = this.membersOf(state, p);
@@ -398,13 +445,19 @@ export class FeatureSet {
       }
       if (clock - span < log.mergeAfter) continue;
       const g = log.group;
-      let shared = state.logs[g]!;
-      if (shared === null) state.logs[g] = shared = new WindowLog(g, this.logGroups[g]!.numeric);
+      const shared = state.logs[g]!;
       const route = state.route!;
       for (let j = 0; j < members.length; j++) {
         const k = members[j]!;
         route[k] = g;
-        this.windows[k]!.rebuild(state.num, state.aux[k], shared, clock);
+        this.windows[k]!.rebuild(num, state.aux[k], shared, clock);
+      }
+      // remove the private log and its header (private headers are the last ones in `num`)
+      const size = COL_HORIZON + this.logGroups[g]!.numeric.length;
+      num.splice(log.h, size);
+      for (let q = G; q < state.logs.length; q++) {
+        const o = state.logs[q]!;
+        if (o.h > log.h) o.h -= size;
       }
       state.logs.splice(p, 1);
       for (let k = 0; k < route.length; k++) if (route[k]! > p) route[k] = route[k]! - 1;

@@ -95,8 +95,27 @@ export class LatestFeature implements Feature<LogSlot> {
     return s.times.length === s.head;
   }
 
+  /**
+   * `[clock, horizon, dropped, time₀, (value₀,) time₁ − time₀, (value₁,) …]` (values for `last`);
+   * undefined when there is nothing to keep.
+   */
   encode(s: LogSlot): unknown {
-    const o: Record<string, unknown> = { c: encodeTime(s.times[CLOCK]), t: s.times.slice(s.head) };
+    const times = s.times;
+    if (times.length === s.head && times[HORIZON] === -Infinity && s.dropped === 0) return undefined;
+    const o: unknown[] = [encodeTime(times[CLOCK]!), encodeTime(times[HORIZON]!), s.dropped];
+    let prev = 0;
+    for (let i = s.head; i < times.length; i++) {
+      const d = times[i]! - prev;
+      if (prev + d !== times[i]) return this.encodeV1(s); // a difference that does not add back exactly
+      o.push(d);
+      if (this.isLast) o.push(s.vals[i]);
+      prev = times[i]!;
+    }
+    return o;
+  }
+
+  private encodeV1(s: LogSlot): unknown {
+    const o: Record<string, unknown> = { c: encodeTime(s.times[CLOCK]!), t: s.times.slice(s.head) };
     if (this.isLast) o.v = s.vals.slice(s.head);
     if (s.times[HORIZON] !== -Infinity) o.z = s.times[HORIZON];
     if (s.dropped > 0) o.n = s.dropped;
@@ -104,7 +123,23 @@ export class LatestFeature implements Feature<LogSlot> {
   }
 
   decode(json: unknown, at: Path): LogSlot {
-    if (!isRecord(json)) throw stateError(at, 'must be an object');
+    if (Array.isArray(json)) {
+      const stride = this.isLast ? 2 : 1;
+      if (json.length < 3 || (json.length - 3) % stride !== 0) throw stateError(at, 'must be [clock, horizon, dropped, time, …]');
+      const t: unknown[] = [];
+      const v: unknown[] = [];
+      let prev = 0;
+      for (let i = 3; i < json.length; i += stride) {
+        const d = json[i];
+        if (typeof d !== 'number' || d - d !== 0) throw stateError([...at, i], 'must be a finite number');
+        prev += d;
+        t.push(prev);
+        if (this.isLast) v.push(json[i + 1]);
+      }
+      return this.decode({ c: json[0], z: json[1], n: json[2], t, ...(this.isLast ? { v } : {}) }, at);
+    }
+    // version 1 (and times that do not difference exactly): { c, t, v?, z?, n? }
+    if (!isRecord(json)) throw stateError(at, 'must be an array or an object');
     const s = this.create();
     const clock = decodeTime(json.c, -Infinity, [...at, 'c']);
     const horizon = decodeTime(json.z, -Infinity, [...at, 'z']);

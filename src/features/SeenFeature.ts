@@ -81,13 +81,41 @@ export class SeenFeature implements Feature<SeenSlot> {
     return s.seen.size === 0;
   }
 
+  /** `[dropped, value₀, time₀, value₁, time₁ − time₀, …]` in recency order; undefined when there is nothing to keep. */
   encode(s: SeenSlot): unknown {
-    const m: (FieldValue | number)[] = [];
-    for (const [v, t] of s.seen) m.push(v, t);
-    return s.dropped > 0 ? { m, n: s.dropped } : { m };
+    if (s.seen.size === 0 && s.dropped === 0) return undefined;
+    const m: (FieldValue | number)[] = [s.dropped];
+    this.out = m;
+    this.prev = 0;
+    s.seen.forEach(this.put, this); // no closure, no entry arrays
+    this.out = null;
+    return m;
+  }
+
+  private out: (FieldValue | number)[] | null = null;
+  private prev = 0;
+  private put(t: number, v: FieldValue): void {
+    this.out!.push(v, t - this.prev);
+    this.prev = t;
   }
 
   decode(json: unknown, at: Path): SeenSlot {
+    if (Array.isArray(json)) {
+      const s = new SeenSlot();
+      if (json.length % 2 !== 1) throw stateError(at, 'must be [dropped, value, time, …]');
+      s.dropped = decodeCount(json[0], [...at, 0]);
+      let prev = 0;
+      for (let i = 1; i < json.length; i += 2) {
+        const v = primitiveOf(json[i]);
+        const d = json[i + 1];
+        if (v === undefined) throw stateError([...at, i], 'must be a string, number or boolean');
+        if (typeof d !== 'number' || d - d !== 0 || (prev + d) - (prev + d) !== 0) throw stateError([...at, i + 1], 'must be a finite time difference');
+        prev += d;
+        s.seen.set(v, prev);
+      }
+      return s;
+    }
+    // version 1: { m: [value, time, …], n? }
     if (!isRecord(json) || !Array.isArray(json.m) || json.m.length % 2 !== 0) {
       throw stateError(at, 'must be an object with "m": [value, time, …]');
     }

@@ -4,7 +4,7 @@ import { sumAdd, sumValue } from './exactSum.ts';
 import { primitiveOf } from './Feature.ts';
 import { upperBound } from './sortedSearch.ts';
 import type { FeatureKind, FeatureValue, FieldValue } from './types.ts';
-import { BASE, HEAD, HORIZON, type WindowLog } from './WindowLog.ts';
+import { COL_HORIZON, END, HEAD, HORIZON, LAST, type WindowLog } from './WindowLog.ts';
 
 export const COUNT = 0;
 export const SUM = 1;
@@ -46,6 +46,8 @@ export class WindowFeature {
   readonly op: number;
   /** Reads a column (sum/avg/min/max: numeric; distinctCount/seen: value). */
   readonly numeric: boolean;
+  /** The definition-hash prefix that names it in an encoded state. */
+  readonly tag: string;
   private readonly scratch: number[] = [];
   private readonly scratchSet = new Set<FieldValue>();
 
@@ -68,6 +70,7 @@ export class WindowFeature {
     const op = OPS[kind];
     if (op === undefined) throw new Error(`WindowFeature cannot compute ${kind}`);
     this.op = op;
+    this.tag = hash.slice(0, 8);
     this.numeric = op === SUM || op === AVG || op === MIN || op === MAX;
   }
 
@@ -79,19 +82,34 @@ export class WindowFeature {
     return null;
   }
 
-  /** Resets the scalars and aux and aggregates the log's entries after `clock − window`. */
-  rebuild(num: number[], aux: unknown, log: WindowLog, clock: number): void {
+  /** Resets the scalars and aux and aggregates the log's entries after `clock − window` (log null: none). */
+  rebuild(num: number[], aux: unknown, log: WindowLog | null, clock: number): void {
     const at = this.at;
     const low = clock - this.window;
     num[at + LOW] = low;
-    num[at + N] = 0;
-    num[at + DQH] = 0;
-    if (this.op === DISTINCT || this.op === SEEN) (aux as Map<FieldValue, number>).clear();
-    else if (aux !== null) (aux as number[]).length = 0;
+    this.reset(num, aux);
+    if (log === null) {
+      num[at + AGG] = 0;
+      return;
+    }
     const t = log.t;
-    const start = upperBound(t, t[HEAD]!, t.length, low);
+    const start = upperBound(t, num[log.h + HEAD]!, t.length, low);
     num[at + AGG] = start;
     for (let i = start; i < t.length; i++) this.aggAdd(num, aux, log, i);
+  }
+
+  /** Empties the aggregate (not LOW or AGG). */
+  private reset(num: number[], aux: unknown): void {
+    num[this.at + N] = 0;
+    num[this.at + DQH] = 0;
+    if (this.op === DISTINCT || this.op === SEEN) (aux as Map<FieldValue, number>).clear();
+    else if (aux !== null) (aux as number[]).length = 0;
+  }
+
+  /** The log was released (every entry dropped): the next log starts at index 0. */
+  released(num: number[], aux: unknown): void {
+    num[this.at + AGG] = 0;
+    this.reset(num, aux);
   }
 
   /** Value of an empty history (no log yet). */
@@ -109,25 +127,31 @@ export class WindowFeature {
   }
 
   /** The value for `event` over its prior history; `clock`: the key's latest time. */
-  value(num: number[], aux: unknown, log: WindowLog, clock: number, event: ArgusEvent): FeatureValue {
+  value(num: number[], h: number, aux: unknown, log: WindowLog | null, event: ArgusEvent): FeatureValue {
+    // (doubles are read here, not passed: a double argument of a call that is not inlined is a heap allocation)
+    const clock = num[0]!;
     const t = event.time;
     const from = t - this.window;
+    if (log === null) return this.empty(event);
     if (t >= clock && from >= num[this.at + LOW]!) {
-      this.advance(num, aux, log, from);
+      // in order: nothing in the window if the last entry is at or before its start (no log access)
+      if (num[h + LAST]! <= from) return this.empty(event);
+      this.advance(num, h, aux, log, from);
       return this.current(num, aux, log, event);
     }
-    return this.between(log, from, t, event);
+    return this.between(num, h, log, from, t, event);
   }
 
-  /** Whether the value at `time` may be missing dropped entries. */
-  exactAt(log: WindowLog, time: number): boolean {
+  /** Whether the value at `time` has every entry of its window (none was dropped after its start). */
+  exactAt(num: number[], h: number, time: number): boolean {
     const from = time - this.window;
-    return log.t[HORIZON]! <= from && (this.col < 0 || (log.cols[this.col]![HORIZON] as number) <= from);
+    return num[h + HORIZON]! <= from && (this.col < 0 || num[h + COL_HORIZON + this.col]! <= from);
   }
 
-  describeValue(log: WindowLog, time: number): FeatureValue {
+  describeValue(num: number[], h: number, log: WindowLog | null, time: number): FeatureValue {
     const from = time - this.window;
-    return this.op === SEEN ? this.distinctBetween(log, from, time) : this.between(log, from, time, undefined);
+    if (log === null) return this.op === SEEN ? 0 : this.empty({ id: '', type: '', key: '', time, data: {} });
+    return this.op === SEEN ? this.distinctBetween(num, h, log, from, time) : this.between(num, h, log, from, time, undefined);
   }
 
   // ── running aggregate ──────────────────────────────────────────────────────────────────
@@ -159,9 +183,9 @@ export class WindowFeature {
   }
 
   /** The value over `(from, to]` by a scan of the log (out-of-order events, describe); no mutation. */
-  between(log: WindowLog, from: number, to: number, event: ArgusEvent | undefined): FeatureValue {
+  between(num: number[], h: number, log: WindowLog, from: number, to: number, event: ArgusEvent | undefined): FeatureValue {
     const times = log.t;
-    const lo = upperBound(times, times[HEAD]!, times.length, from);
+    const lo = upperBound(times, num[h + HEAD]!, times.length, from);
     const hi = upperBound(times, lo, times.length, to);
     switch (this.op) {
       case COUNT:
@@ -193,7 +217,7 @@ export class WindowFeature {
         return m === m ? m : null;
       }
       case DISTINCT:
-        return this.distinctBetween(log, from, to);
+        return this.distinctBetween(num, h, log, from, to);
       default: {
         const x = event === undefined ? undefined : primitiveOf(this.get!(event.data));
         if (x === undefined) return null;
@@ -204,9 +228,9 @@ export class WindowFeature {
     }
   }
 
-  private distinctBetween(log: WindowLog, from: number, to: number): number {
+  private distinctBetween(num: number[], h: number, log: WindowLog, from: number, to: number): number {
     const times = log.t;
-    const lo = upperBound(times, times[HEAD]!, times.length, from);
+    const lo = upperBound(times, num[h + HEAD]!, times.length, from);
     const hi = upperBound(times, lo, times.length, to);
     const vals = log.cols[this.col] as (FieldValue | undefined)[];
     const set = this.scratchSet;
@@ -220,8 +244,9 @@ export class WindowFeature {
   }
 
   /** An entry was inserted at `pos` (time `u`) of the log. */
-  inserted(num: number[], aux: unknown, log: WindowLog, pos: number, u: number, late: boolean): void {
+  inserted(num: number[], aux: unknown, log: WindowLog, pos: number, late: boolean): void {
     const at = this.at;
+    const u = log.t[pos]!;
     const deque = this.op === MIN || this.op === MAX;
     if (u <= num[at + LOW]!) {
       num[at + AGG] = num[at + AGG]! + 1; // before the aggregated range
@@ -256,13 +281,27 @@ export class WindowFeature {
     }
   }
 
+  /** Moves the aggregate's low edge to the window at the key's clock. */
+  settle(num: number[], h: number, aux: unknown, log: WindowLog): void {
+    this.advance(num, h, aux, log, num[0]! - this.window);
+  }
+
   /** Moves the aggregate's low edge to `low` (never back). */
-  advance(num: number[], aux: unknown, log: WindowLog, low: number): void {
+  private advance(num: number[], h: number, aux: unknown, log: WindowLog, low: number): void {
     const at = this.at;
     if (low <= num[at + LOW]!) return;
     num[at + LOW] = low;
+    const end = num[h + END]!;
+    if (num[at + AGG]! >= end) return; // nothing aggregated
+    if (num[h + LAST]! <= low) {
+      // every entry leaves: no need to read them
+      num[at + AGG] = end;
+      if (this.op !== COUNT) {
+        this.reset(num, aux);
+      }
+      return;
+    }
     const times = log.t;
-    const end = times.length;
     let i = num[at + AGG]!;
     if (this.op === COUNT) {
       while (i < end && times[i]! <= low) i++;
@@ -377,4 +416,3 @@ export class WindowFeature {
   }
 }
 
-export { BASE };

@@ -9,6 +9,7 @@ import { LatestFeature } from './LatestFeature.ts';
 import { SeenFeature } from './SeenFeature.ts';
 import { DEFAULT_ALLOWED_LATENESS, DEFAULT_MAX_ENTRIES, type FeatureDefinition, type FeatureSetOptions } from './types.ts';
 import { WINDOW_SCALARS, WindowFeature } from './WindowFeature.ts';
+import { COL_HORIZON } from './WindowLog.ts';
 
 /**
  * Compiles definitions (from `parseFeatures`, or built in code) into a `FeatureSet`. Features
@@ -64,7 +65,7 @@ export function compileFeatures(defs: readonly FeatureDefinition[], options: Fea
     let lg = logGroupIndex.get(lgKey);
     if (lg === undefined) {
       lg = logGroups.length;
-      logGroups.push({ fg: group, cap, retain: 0, fields: [], numeric: [], getters: [], colKeys: [], colRetain: [], members: [] });
+      logGroups.push({ fg: group, cap, retain: 0, fields: [], numeric: [], getters: [], colKeys: [], colRetain: [], members: [], header: 0, keysAll: '', usedAll: 0, tagsAll: '' });
       logGroupIndex.set(lgKey, lg);
     }
     const spec = logGroups[lg]!;
@@ -92,6 +93,15 @@ export function compileFeatures(defs: readonly FeatureDefinition[], options: Fea
     windows.push(new WindowFeature(def.name, def.kind, hash, group, lg, col, 1 + WINDOW_SCALARS * k, def.window!, lateness, get));
   });
   if (issues.length > 0) throw new ValidationError('features', issues);
+  // a key's number array: its clock, each windowed feature's scalars, each shared log's header
+  let header = 1 + WINDOW_SCALARS * windows.length;
+  for (const lg of logGroups) {
+    lg.header = header;
+    header += COL_HORIZON + lg.numeric.length;
+    lg.keysAll = lg.colKeys.join(' ');
+    for (let c = 0; c < lg.colKeys.length && c < 31; c++) lg.usedAll |= 1 << c;
+    lg.tagsAll = lg.members.map((k) => windows[k]!.tag).join('');
+  }
   return new FeatureSet(
     defs.map((d) => ({ ...d })),
     windows,

@@ -2,7 +2,7 @@ import { decodeCount, decodeTime, decodeTimes, decodeValues, encodeTime, isRecor
 import type { FeatureSet } from './FeatureSet.ts';
 import { FeatureState, type EncodedFeatureState } from './FeatureState.ts';
 import { upperBound } from './sortedSearch.ts';
-import { BASE, DROPPED, HEAD, HORIZON, WindowLog } from './WindowLog.ts';
+import { COL_HORIZON, DROPPED, END, FIRST, HEAD, HORIZON, LAST, pushHeader, WindowLog } from './WindowLog.ts';
 
 /** Length of the definition-hash prefix that names a feature in the encoded state. */
 export const TAG = 8;
@@ -11,17 +11,18 @@ export const TAG = 8;
  * Version 2 of a key's feature state, the form `JSON.stringify(state)` writes:
  *
  *     { "v": 2, "c": clock,
- *       "l": [ [members, columns, horizon, dropped, mergeAfter, absolute, times,
- *               colHorizon₀, values₀, colHorizon₁, values₁, …], … ],
+ *       "l": [ [members, columns, horizon, dropped, mergeAfter, first, count, …times,
+ *               colHorizon₀, count₀, …values₀, colHorizon₁, count₁, …values₁], … ],
  *       "s": { tag: slot, … } }
  *
  * One array per group log: `members` is the concatenated 8-hex-digit definition-hash prefixes of
  * the windowed features it serves (a reload keeps a feature's history while its hash is
  * unchanged); `columns` the space-separated column keys (`#field` numeric, `field` value);
- * `times` ascending, as differences from the previous one (`absolute` 0) or as they are
- * (`absolute` 1, when a difference would not add back exactly); each column's values are its
- * last ones (older values, beyond every window + lateness of its features, are left out, and
- * `colHorizon` says up to when), null for missing. `s`: the slots of the other features
+ * `first` the first time and the `count` times that follow the differences from the previous one (small integers), or
+ * `first` true and `times` as they are (when a difference would not add back exactly), or `first`
+ * null and no times; each column's values are its last ones, null for missing (older values,
+ * beyond every window + lateness of its features, are left out — `colHorizon` says up to when —
+ * and so are leading missing ones). `s`: the slots of the other features
  * (last, timeSince, age, unwindowed seen) by tag, omitted while empty.
  */
 export function encodeState(set: FeatureSet, state: FeatureState): EncodedFeatureState {
@@ -34,66 +35,68 @@ export function encodeState(set: FeatureSet, state: FeatureState): EncodedFeatur
     const members = set.membersOf(state, p);
     if (members.length === 0) continue;
     const t = log.t;
-    const head = t[HEAD]!;
+    const num = state.num;
+    const h = log.h;
+    const head = num[h + HEAD]!;
     const end = t.length;
     const lg = set.logGroups[log.group]!;
-    let used = 0; // bit set of the columns members read (at most 31 checked; more are always written)
-    let tags = '';
-    for (let j = 0; j < members.length; j++) {
-      const w = set.windows[members[j]!]!;
-      tags += w.hash.slice(0, TAG);
-      if (w.col >= 0) used |= w.col < 31 ? 1 << w.col : 0;
+    let used = lg.usedAll; // bit set of the columns members read (at most 31 checked; more are always written)
+    let tags = lg.tagsAll;
+    if (members !== lg.members) {
+      used = 0;
+      tags = '';
+      for (let j = 0; j < members.length; j++) {
+        const w = set.windows[members[j]!]!;
+        tags += w.tag;
+        if (w.col >= 0) used |= w.col < 31 ? 1 << w.col : 0;
+      }
     }
-    let keys = '';
-    const entry: unknown[] = [tags, keys, encodeTime(t[HORIZON]!), t[DROPPED]!, encodeTime(log.mergeAfter), 0, null];
-    // times: differences from the previous one, unless one does not add back exactly
-    const times: number[] = new Array(end - head);
-    let prev = 0;
-    let absolute = 0;
-    for (let i = head; i < end; i++) {
-      const x = t[i]!;
-      const d = i === head ? x : x - prev;
-      if (i > head && prev + d !== x) absolute = 1;
-      times[i - head] = d;
-      prev = x;
+    // the column keys: precomputed when the log serves its group's features (the usual case)
+    let keys = lg.keysAll;
+    if (used !== lg.usedAll) {
+      keys = '';
+      for (let c = 0; c < lg.colKeys.length; c++) if (c >= 31 || (used & (1 << c)) !== 0) keys += (keys === '' ? '' : ' ') + lg.colKeys[c]!;
     }
-    if (absolute === 1) for (let i = head; i < end; i++) times[i - head] = t[i]!;
-    entry[5] = absolute;
-    entry[6] = times;
-    let empty = end === head && t[HORIZON] === -Infinity && t[DROPPED] === 0;
+    const entry: unknown[] = [tags, keys, encodeTime(num[h + HORIZON]!), num[h + DROPPED]!, encodeTime(log.mergeAfter), null, 0];
+    // times: the first, then differences from the previous one (small integers: cheap to write and
+    // read), unless one does not add back exactly — then `true` and the times as they are
+    let exact = true;
+    for (let i = head + 1; i < end; i++) if (t[i - 1]! + (t[i]! - t[i - 1]!) !== t[i]!) exact = false;
+    if (end > head) {
+      entry[5] = exact ? t[head]! : true;
+      entry[6] = exact ? end - head - 1 : end - head;
+      if (exact) for (let i = head + 1; i < end; i++) entry.push(t[i]! - t[i - 1]!);
+      else for (let i = head; i < end; i++) entry.push(t[i]!);
+    }
+    // An empty shared log is left out when its header is what decoding assumes anyway.
+    let empty = end === head && num[h + HORIZON]! <= clock - lg.retain && num[h + DROPPED] === 0;
     for (let c = 0; c < log.cols.length; c++) {
       if (c < 31 && (used & (1 << c)) === 0) continue;
-      keys += (keys === '' ? '' : ' ') + lg.colKeys[c]!;
       const col = log.cols[c]!;
       // values older than every window + lateness of the column's features are left out
-      const start = upperBound(t, head, end, clock - lg.colRetain[c]!);
-      let colHorizon = col[HORIZON] as number;
+      let start = upperBound(t, head, end, clock - lg.colRetain[c]!);
+      let colHorizon = num[h + COL_HORIZON + c]!;
       if (start > head && t[start - 1]! > colHorizon) colHorizon = t[start - 1]!;
-      if (colHorizon !== -Infinity) empty = false;
-      const vals: unknown[] = new Array(end - start);
-      if (lg.numeric[c]) {
-        for (let i = start; i < end; i++) {
-          const x = col[i] as number;
-          vals[i - start] = x === x ? x : null;
-        }
-      } else {
-        for (let i = start; i < end; i++) {
-          const x = col[i];
-          vals[i - start] = x === undefined ? null : x;
-        }
+      if (colHorizon > clock - lg.retain) empty = false;
+      const numeric = lg.numeric[c];
+      // leading missing values are implied
+      if (numeric) while (start < end && (col[start] as number) !== (col[start] as number)) start++;
+      else while (start < end && col[start] === undefined) start++;
+      entry.push(encodeTime(colHorizon), end - start);
+      for (let i = start; i < end; i++) {
+        const x = col[i];
+        entry.push(numeric ? ((x as number) === (x as number) ? x : null) : x === undefined ? null : x);
       }
-      entry.push(encodeTime(colHorizon), vals);
     }
-    entry[1] = keys;
-    if (!empty || log.mergeAfter !== -Infinity) l.push(entry);
+    if (!empty || p >= set.logGroups.length) l.push(entry);
   }
   const s: Record<string, unknown> = {};
   for (let i = 0; i < set.others.length; i++) {
     const f = set.others[i]!;
     const slot = state.slots[i];
     const enc = f.encode(slot);
-    if (f.isEmpty(slot) && isRecord(enc) && enc.z === undefined && enc.n === undefined) continue;
-    s[f.hash.slice(0, TAG)] = enc;
+    if (enc === undefined) continue; // nothing to keep
+    s[set.otherTags[i]!] = enc;
   }
   return { v: 2, c: encodeTime(clock), l, s };
 }
@@ -129,7 +132,7 @@ export function decodeState(set: FeatureSet, json: unknown): FeatureState {
     const fresh: number[] = [];
     for (const k of lg.members) {
       const w = set.windows[k]!;
-      const j = byTag.get(w.hash.slice(0, TAG));
+      const j = byTag.get(w.tag);
       if (j === undefined || (w.col >= 0 && !parsed[j]!.cols.has(lg.colKeys[w.col]!))) fresh.push(k);
       else {
         const b = buckets.get(j);
@@ -137,26 +140,28 @@ export function decodeState(set: FeatureSet, json: unknown): FeatureState {
         else b.push(k);
       }
     }
+    // A shared log left out was empty, and may have dropped what is older than its retention.
+    if (clock !== -Infinity) state.num[lg.header + HORIZON] = clock - lg.retain;
     if (buckets.size === 0) continue;
     // The shared log: the one that was shared (most members), else a new one from now on.
     let shared = -1;
     for (const [j, ks] of buckets) {
       if (parsed[j]!.mergeAfter === -Infinity && (shared < 0 || ks.length > buckets.get(shared)!.length)) shared = j;
     }
-    if (shared >= 0) state.logs[g] = buildLog(set, g, parsed[shared]!, -Infinity);
+    if (shared >= 0) state.logs[g] = buildLog(set, state, g, parsed[shared]!, -Infinity);
     for (const [j, ks] of buckets) {
       if (j === shared) continue;
       const p = state.logs.length;
       const m = parsed[j]!.mergeAfter;
       // with a new shared log (it holds events from now on), no private log goes back to it before now
-      state.logs.push(buildLog(set, g, parsed[j]!, shared >= 0 && m !== -Infinity ? m : Math.max(m, clock)));
+      state.logs.push(buildLog(set, state, g, parsed[j]!, shared >= 0 && m !== -Infinity ? m : Math.max(m, clock)));
       for (const k of ks) route[k] = p;
       routed = true;
     }
     if (shared >= 0 && fresh.length > 0) {
       // born now: they start empty, in a log of their own until their windows start after now
       const p = state.logs.length;
-      state.logs.push(new WindowLog(g, lg.numeric, clock));
+      state.logs.push(new WindowLog(g, lg.numeric.length, pushHeader(state.num, lg.numeric.length), clock));
       for (const k of fresh) route[k] = p;
       routed = true;
     }
@@ -165,7 +170,7 @@ export function decodeState(set: FeatureSet, json: unknown): FeatureState {
   const s = json.s;
   for (let i = 0; i < set.others.length; i++) {
     const f = set.others[i]!;
-    const tag = f.hash.slice(0, TAG);
+    const tag = set.otherTags[i]!;
     if (Object.prototype.hasOwnProperty.call(s, tag)) state.slots[i] = f.decode(s[tag], ['s', tag]);
   }
   return state;
@@ -184,42 +189,49 @@ function finish(set: FeatureSet, state: FeatureState, route: number[] | null): v
 }
 
 function parseLog(e: unknown, at: Path, clock: number): ParsedLog {
-  if (!Array.isArray(e) || e.length < 7 || (e.length - 7) % 2 !== 0) throw stateError(at, 'must be [members, columns, horizon, dropped, mergeAfter, absolute, times, …columns]');
-  const [m, keys, h, d, a, abs, times] = e as [unknown, unknown, unknown, unknown, unknown, unknown, unknown];
+  if (!Array.isArray(e) || e.length < 7) throw stateError(at, 'must be [members, columns, horizon, dropped, mergeAfter, first, count, …times, …columns]');
+  const [m, keys, h, d, a, first, count] = e as [unknown, unknown, unknown, unknown, unknown, unknown, unknown];
   if (typeof m !== 'string' || m.length % TAG !== 0) throw stateError([...at, 0], 'must be definition-hash prefixes');
   if (typeof keys !== 'string') throw stateError([...at, 1], 'must be column keys');
   const colKeys = keys === '' ? [] : keys.split(' ');
-  if (colKeys.length * 2 !== e.length - 7) throw stateError([...at, 1], `names ${colKeys.length} columns, the log has ${(e.length - 7) / 2}`);
-  if (abs !== 0 && abs !== 1) throw stateError([...at, 5], 'must be 0 or 1');
-  if (!Array.isArray(times)) throw stateError([...at, 6], 'must be an array of times');
-  const ts: number[] = new Array(times.length);
-  let prev = 0;
-  for (let i = 0; i < times.length; i++) {
-    const d = times[i];
-    if (typeof d !== 'number' || d - d !== 0) throw stateError([...at, 6, i], 'must be a finite number');
-    const x = abs === 1 || i === 0 ? d : prev + d;
-    if (i > 0 && x < prev) throw stateError([...at, 6, i], 'must not be before the previous time');
-    ts[i] = x;
-    prev = x;
+  if (first !== null && first !== true && (typeof first !== 'number' || first - first !== 0)) throw stateError([...at, 5], 'must be the first time, true or null');
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0 || 7 + count > e.length || (first === null && count > 0)) {
+    throw stateError([...at, 6], 'must be the number of times that follow');
+  }
+  const ts: number[] = [];
+  if (typeof first === 'number') ts.push(first);
+  for (let i = 7; i < 7 + count; i++) {
+    const x0 = e[i];
+    if (typeof x0 !== 'number' || x0 - x0 !== 0) throw stateError([...at, i], 'must be a finite number');
+    const prev = ts.length > 0 ? ts[ts.length - 1]! : -Infinity;
+    const x = first === true ? x0 : prev + x0;
+    if (x < prev) throw stateError([...at, i], 'must not be before the previous time');
+    ts.push(x);
   }
   if (ts.length > 0 && ts[ts.length - 1]! > clock) throw stateError([...at, 6], 'holds a time after the clock');
   const tags = new Set<string>();
   for (let i = 0; i < m.length; i += TAG) tags.add(m.slice(i, i + TAG));
   const cols = new Map<string, [number, unknown[]]>();
-  colKeys.forEach((key, c) => {
-    const vat: Path = [...at, 8 + 2 * c];
-    const vals = e[8 + 2 * c];
-    if (!Array.isArray(vals) || vals.length > ts.length) throw stateError(vat, 'must be an array of at most one value per time');
+  let i = 7 + count;
+  for (const key of colKeys) {
+    const n = e[i + 1];
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0 || n > ts.length || i + 2 + n > e.length) {
+      throw stateError([...at, i + 1], 'must be the number of values that follow (at most one per time)');
+    }
+    const colHorizon = decodeTime(e[i], -Infinity, [...at, i]);
     const numeric = key.startsWith('#');
-    for (let i = 0; i < vals.length; i++) {
-      const x = vals[i];
+    const vals = e.slice(i + 2, i + 2 + n);
+    for (let j = 0; j < n; j++) {
+      const x = vals[j];
       if (x === null) continue;
       if (numeric ? typeof x !== 'number' || x - x !== 0 : primitiveOf(x) === undefined) {
-        throw stateError([...vat, i], numeric ? 'must be a finite number or null' : 'must be a string, number, boolean or null');
+        throw stateError([...at, i + 2 + j], numeric ? 'must be a finite number or null' : 'must be a string, number, boolean or null');
       }
     }
-    cols.set(key, [decodeTime(e[7 + 2 * c], -Infinity, [...at, 7 + 2 * c]), vals]);
-  });
+    cols.set(key, [colHorizon, vals]);
+    i += 2 + n;
+  }
+  if (i !== e.length) throw stateError(at, `has ${e.length - i} elements after its ${colKeys.length} columns`);
   return {
     tags,
     horizon: decodeTime(h, -Infinity, [...at, 2]),
@@ -230,14 +242,21 @@ function parseLog(e: unknown, at: Path, clock: number): ParsedLog {
   };
 }
 
-function buildLog(set: FeatureSet, g: number, pl: ParsedLog, mergeAfter: number): WindowLog {
+/** A log of group `g` from its encoded form: the shared log (header at the group's place) or a private one (header appended). */
+function buildLog(set: FeatureSet, state: FeatureState, g: number, pl: ParsedLog, mergeAfter: number): WindowLog {
   const lg = set.logGroups[g]!;
-  const log = new WindowLog(g, lg.numeric, mergeAfter);
+  const num = state.num;
+  const h = mergeAfter === -Infinity ? lg.header : pushHeader(num, lg.numeric.length);
+  const log = new WindowLog(g, lg.numeric.length, h, mergeAfter);
   const n = pl.times.length;
   const t = log.t;
-  t[HORIZON] = pl.horizon;
-  t[DROPPED] = pl.dropped;
   for (let i = 0; i < n; i++) t.push(pl.times[i]!);
+  num[h + HEAD] = 0;
+  num[h + END] = n;
+  num[h + HORIZON] = pl.horizon;
+  num[h + DROPPED] = pl.dropped;
+  num[h + FIRST] = n > 0 ? pl.times[0]! : Infinity;
+  num[h + LAST] = n > 0 ? pl.times[n - 1]! : -Infinity;
   const last = n > 0 ? pl.times[n - 1]! : -Infinity;
   for (let c = 0; c < log.cols.length; c++) {
     const col = log.cols[c]!;
@@ -245,13 +264,13 @@ function buildLog(set: FeatureSet, g: number, pl: ParsedLog, mergeAfter: number)
     const found = pl.cols.get(lg.colKeys[c]!);
     // a column the log did not keep: its values so far are unknown
     const [colHorizon, vals] = found ?? [last, []];
-    col[HORIZON] = colHorizon;
+    const hz = colHorizon;
     const skip = n - vals.length;
     for (let i = 0; i < n; i++) {
       const x = i < skip ? null : vals[i - skip];
       col.push(x === null ? (numeric ? NaN : undefined) : x);
     }
-    if (skip > 0 && pl.times[skip - 1]! > (col[HORIZON] as number)) col[HORIZON] = pl.times[skip - 1]!;
+    num[h + COL_HORIZON + c] = hz;
   }
   return log;
 }
@@ -295,17 +314,22 @@ function decodeV1(set: FeatureSet, json: Record<string, unknown>): FeatureState 
   for (const { k, times, vals, horizon, dropped } of v1) {
     const w = set.windows[k]!;
     const lg = set.logGroups[w.logGroup]!;
-    const log = new WindowLog(w.logGroup, lg.numeric, clock);
-    log.t[HORIZON] = horizon;
-    log.t[DROPPED] = dropped;
+    const num = state.num;
+    const h = pushHeader(num, lg.numeric.length);
+    const log = new WindowLog(w.logGroup, lg.numeric.length, h, clock);
+    const n = times.length;
     for (const x of times) log.t.push(x);
-    const last = times.length > 0 ? times[times.length - 1]! : -Infinity;
+    num[h + END] = n;
+    num[h + HORIZON] = horizon;
+    num[h + DROPPED] = dropped;
+    num[h + FIRST] = n > 0 ? times[0]! : Infinity;
+    num[h + LAST] = n > 0 ? times[n - 1]! : -Infinity;
     for (let c = 0; c < log.cols.length; c++) {
       const col = log.cols[c]!;
       if (c === w.col) for (const x of vals!) col.push(x);
       else {
-        col[HORIZON] = last;
-        for (let i = 0; i < times.length; i++) col.push(lg.numeric[c] ? NaN : undefined);
+        num[h + COL_HORIZON + c] = num[h + LAST]!;
+        for (let i = 0; i < n; i++) col.push(lg.numeric[c] ? NaN : undefined);
       }
     }
     route[k] = state.logs.length;
