@@ -7,7 +7,7 @@ import { FeatureState, type EncodedFeatureState } from './FeatureState.ts';
 import { decodeState, encodeState } from './stateCodec.ts';
 import { upperBound } from './sortedSearch.ts';
 import type { FeatureDefinition, FeatureDescription, FeatureOutput } from './types.ts';
-import { SEEN, type WindowFeature } from './WindowFeature.ts';
+import { COUNT, SEEN, type WindowFeature } from './WindowFeature.ts';
 import { COL_HORIZON, DROPPED, END, FIRST, HEAD, HORIZON, LAST, pushHeader, WindowLog } from './WindowLog.ts';
 
 /** Which events a group of features counts: event types (null = all) and a filter (null = none). */
@@ -131,18 +131,21 @@ export class FeatureSet {
     const index = this.index;
     const windows = this.windows;
     const num = state.num;
-    const logs = state.logs;
     const route = state.route;
-    const clock = num[0]!;
+    const ts = state.t;
     let exact = true;
     for (let d = 0; d < isWindow.length; d++) {
       const i = index[d]!;
       if (isWindow[d] === 1) {
         const w = windows[i]!;
-        const p = route === null ? w.logGroup : route[i]!;
-        const log = logs[p]!;
-        const h = log === null ? this.logGroups[p]!.header : log.h;
-        const v = w.value(num, h, state.aux[i], log, event);
+        let p = w.logGroup;
+        let h = this.logGroups[p]!.header;
+        if (route !== null) {
+          p = route[i]!;
+          if (p >= this.logGroups.length) h = state.logs[p]!.h;
+        }
+        // count reads neither its aux (none) nor the columns
+        const v = w.op === COUNT ? w.value(num, h, null, ts[p]!, NO_COLS, event) : w.value(num, h, state.aux[i], ts[p]!, state.cols[p]!, event);
         out[w.name] = v;
         if (!w.exactAt(num, h, event.time) && !(v === null && w.op === SEEN)) {
           exact = false;
@@ -166,17 +169,22 @@ export class FeatureSet {
     const num = state.num;
     if (event.time > num[0]!) num[0] = event.time;
     const logGroups = this.logGroups;
-    const logs = state.logs;
+    const ts = state.t;
     for (let g = 0; g < logGroups.length; g++) {
-      if (matched[logGroups[g]!.fg] !== 1) continue;
-      let log = logs[g]!;
-      if (log === null) logs[g] = log = new WindowLog(g, logGroups[g]!.numeric.length, logGroups[g]!.header);
-      this.append(state, g, log, event);
+      const lg = logGroups[g]!;
+      if (matched[lg.fg] !== 1) continue;
+      let t = ts[g]!;
+      if (t === null) {
+        const log = new WindowLog(g, lg.numeric.length, lg.header);
+        state.setLog(g, log);
+        t = log.t;
+      }
+      this.append(state, g, g, lg.header, t, event);
     }
     if (state.route !== null) {
-      for (let p = logGroups.length; p < logs.length; p++) {
-        const log = logs[p]!;
-        if (matched[logGroups[log.group]!.fg] === 1) this.append(state, p, log, event);
+      for (let p = logGroups.length; p < state.logs.length; p++) {
+        const log = state.logs[p]!;
+        if (matched[logGroups[log.group]!.fg] === 1) this.append(state, p, log.group, log.h, log.t, event);
       }
     }
     this.settleAll(state, false);
@@ -235,7 +243,7 @@ export class FeatureSet {
         const num = s.num;
         out[w.name] = {
           kind: w.kind,
-          value: w.describeValue(num, h, log, time),
+          value: w.describeValue(num, h, log === null ? null : log.t, log === null ? NO_COLS : log.cols, time),
           exact: w.exactAt(num, h, time),
           entries: num[h + END]! - num[h + HEAD]!,
           dropped: num[h + DROPPED]!,
@@ -309,13 +317,12 @@ export class FeatureSet {
   }
 
   /** Adds the event's entry to log `p` at its place in time order (after equal times), then enforces the cap. */
-  private append(state: FeatureState, p: number, log: WindowLog, event: ArgusEvent): void {
-    const lg = this.logGroups[log.group]!;
+  private append(state: FeatureState, p: number, g: number, h: number, t: number[], event: ArgusEvent): void {
+    const lg = this.logGroups[g]!;
     const num = state.num;
-    const h = log.h;
     const u = event.time;
-    const t = log.t;
-    const cols = log.cols;
+    const ncols = lg.numeric.length;
+    const cols = ncols === 0 ? NO_COLS : state.cols[p]!;
     const end = t.length;
     const head = num[h + HEAD]!;
     const data = event.data;
@@ -323,13 +330,13 @@ export class FeatureSet {
     let late = false;
     if (end === head || t[end - 1]! <= u) {
       t.push(u);
-      for (let c = 0; c < cols.length; c++) cols[c]!.push(columnValue(lg, c, data));
+      for (let c = 0; c < ncols; c++) cols[c]!.push(columnValue(lg, c, data));
       num[h + LAST] = u;
       if (end === head) num[h + FIRST] = u;
     } else {
       pos = upperBound(t, head, end, u);
       t.splice(pos, 0, u);
-      for (let c = 0; c < cols.length; c++) cols[c]!.splice(pos, 0, columnValue(lg, c, data));
+      for (let c = 0; c < ncols; c++) cols[c]!.splice(pos, 0, columnValue(lg, c, data));
       if (pos === head) num[h + FIRST] = u;
       late = true;
     }
@@ -338,7 +345,8 @@ export class FeatureSet {
     const windows = this.windows;
     for (let j = 0; j < members.length; j++) {
       const k = members[j]!;
-      windows[k]!.inserted(num, state.aux[k], log, pos, late);
+      const w = windows[k]!;
+      w.inserted(num, w.op === COUNT ? null : state.aux[k], t, cols, pos, late);
     }
     if (end + 1 - num[h + HEAD]! > lg.cap) {
       // The cap was hit: the oldest entry goes, and values reaching back to it become approximate.
@@ -346,7 +354,7 @@ export class FeatureSet {
       if (t[i]! > num[h + HORIZON]!) num[h + HORIZON] = t[i]!;
       for (let j = 0; j < members.length; j++) {
         const k = members[j]!;
-        windows[k]!.dropping(num, state.aux[k], log, i);
+        windows[k]!.dropping(num, state.aux[k], t, cols, i);
       }
       num[h + HEAD] = i + 1;
       num[h + FIRST] = t[i + 1]!;
@@ -356,53 +364,44 @@ export class FeatureSet {
 
   /** Brings every aggregate to the window at the clock and drops what no window (plus lateness) needs. */
   private settleAll(state: FeatureState, release: boolean): void {
-    const logs = state.logs;
+    const ts = state.t;
     const num = state.num;
     const clock = num[0]!;
     const windows = this.windows;
     const G = this.logGroups.length;
-    for (let p = 0; p < logs.length; p++) {
-      const log = logs[p]!;
-      if (log === null) continue;
-      const h = log.h;
+    for (let p = 0; p < ts.length; p++) {
+      const t = ts[p]!;
+      if (t === null) continue;
+      const g = p < G ? p : state.logs[p]!.group;
+      const h = p < G ? this.logGroups[p]!.header : state.logs[p]!.h;
       const members = this.membersOf(state, p);
       for (let j = 0; j < members.length; j++) {
         const k = members[j]!;
-        windows[k]!.settle(num, h, state.aux[k], log);
+        const w = windows[k]!;
+        if (w.op === COUNT) w.settle(num, h, null, t, NO_COLS);
+        else w.settle(num, h, state.aux[k], t, state.cols[p]!);
       }
-      const bound = clock - this.logGroups[log.group]!.retain;
+      const bound = clock - this.logGroups[g]!.retain;
       if (num[h + FIRST]! <= bound) {
         if (num[h + LAST]! <= bound) {
-          // every entry goes: release the arrays (a shared log is created again at its next entry)
+          // every entry goes, without reading them (every member's aggregate is already past them)
           if (num[h + LAST]! > num[h + HORIZON]!) num[h + HORIZON] = num[h + LAST]!;
-          num[h + HEAD] = 0;
-          num[h + END] = 0;
+          num[h + HEAD] = num[h + END]!;
           num[h + FIRST] = Infinity;
-          num[h + LAST] = -Infinity;
-          for (let j = 0; j < members.length; j++) {
-            const k = members[j]!;
-            windows[k]!.released(num, state.aux[k]);
+        } else {
+          const head = num[h + HEAD]!;
+          let i = head;
+          while (i < t.length && t[i]! <= bound) i++;
+          if (i > head) {
+            if (t[i - 1]! > num[h + HORIZON]!) num[h + HORIZON] = t[i - 1]!;
+            num[h + HEAD] = i;
+            num[h + FIRST] = t[i]!;
           }
-          if (release && p < G) logs[p] = null; // an idle key gives the memory back
-          else {
-            log.t.length = 0;
-            for (const col of log.cols) col.length = 0;
-          }
-          continue;
-        }
-        const t = log.t;
-        const head = num[h + HEAD]!;
-        let i = head;
-        while (i < t.length && t[i]! <= bound) i++;
-        if (i > head) {
-          if (t[i - 1]! > num[h + HORIZON]!) num[h + HORIZON] = t[i - 1]!;
-          num[h + HEAD] = i;
-          num[h + FIRST] = t[i]!;
         }
       }
       // Dead entries stay until there are enough of them to be worth a copy (no allocation here).
       const dead = num[h + HEAD]!;
-      if (dead > 0 && (release || (dead >= COMPACT_AT && 2 * dead >= num[h + END]!))) this.compact(state, p, log);
+      if (dead > 0 && (release || (dead >= COMPACT_AT && 2 * dead >= num[h + END]!))) this.compact(state, p, state.logs[p]!);
     }
   }
 
@@ -450,7 +449,7 @@ export class FeatureSet {
       for (let j = 0; j < members.length; j++) {
         const k = members[j]!;
         route[k] = g;
-        this.windows[k]!.rebuild(num, state.aux[k], shared, clock);
+        this.windows[k]!.rebuild(num, this.logGroups[g]!.header, state.aux[k], shared === null ? null : shared.t, shared === null ? NO_COLS : shared.cols, clock);
       }
       // remove the private log and its header (private headers are the last ones in `num`)
       const size = COL_HORIZON + this.logGroups[g]!.numeric.length;
@@ -459,7 +458,7 @@ export class FeatureSet {
         const o = state.logs[q]!;
         if (o.h > log.h) o.h -= size;
       }
-      state.logs.splice(p, 1);
+      state.removeLog(p);
       for (let k = 0; k < route.length; k++) if (route[k]! > p) route[k] = route[k]! - 1;
     }
     this.reroute(state);
@@ -467,6 +466,7 @@ export class FeatureSet {
 }
 
 const NONE: readonly number[] = [];
+const NO_COLS: unknown[][] = [];
 
 /** The value a log column stores for the event: a finite number or NaN, or a primitive or undefined. */
 function columnValue(lg: LogGroup, c: number, data: Readonly<Record<string, unknown>>): unknown {

@@ -33,7 +33,31 @@ export class FeatureState {
     readonly aux: unknown[],
     /** @internal per other feature (last, timeSince, age, unwindowed seen): its slot */
     readonly slots: unknown[],
-  ) {}
+  ) {
+    for (let p = 0; p < logs.length; p++) {
+      this.t.push(logs[p]?.t ?? null);
+      this.cols.push(logs[p]?.cols ?? null);
+    }
+  }
+
+  /** @internal per log: its times (what the hot path reads: one hop fewer than through `logs`) */
+  readonly t: (number[] | null)[] = [];
+  /** @internal per log: its columns */
+  readonly cols: (unknown[][] | null)[] = [];
+
+  /** @internal sets log `p` (p ≤ logs.length) */
+  setLog(p: number, log: WindowLog): void {
+    this.logs[p] = log;
+    this.t[p] = log.t;
+    this.cols[p] = log.cols;
+  }
+
+  /** @internal removes log `p` */
+  removeLog(p: number): void {
+    this.logs.splice(p, 1);
+    this.t.splice(p, 1);
+    this.cols.splice(p, 1);
+  }
 
   /** @internal per windowed feature: index of its log in `logs`, when not its group's shared log */
   route: number[] | null = null;

@@ -4,7 +4,7 @@ import { sumAdd, sumValue } from './exactSum.ts';
 import { primitiveOf } from './Feature.ts';
 import { upperBound } from './sortedSearch.ts';
 import type { FeatureKind, FeatureValue, FieldValue } from './types.ts';
-import { COL_HORIZON, END, HEAD, HORIZON, LAST, type WindowLog } from './WindowLog.ts';
+import { COL_HORIZON, END, HEAD, HORIZON, LAST } from './WindowLog.ts';
 
 export const COUNT = 0;
 export const SUM = 1;
@@ -83,19 +83,18 @@ export class WindowFeature {
   }
 
   /** Resets the scalars and aux and aggregates the log's entries after `clock − window` (log null: none). */
-  rebuild(num: number[], aux: unknown, log: WindowLog | null, clock: number): void {
+  rebuild(num: number[], h: number, aux: unknown, t: number[] | null, cols: unknown[][], clock: number): void {
     const at = this.at;
     const low = clock - this.window;
     num[at + LOW] = low;
     this.reset(num, aux);
-    if (log === null) {
+    if (t === null) {
       num[at + AGG] = 0;
       return;
     }
-    const t = log.t;
-    const start = upperBound(t, num[log.h + HEAD]!, t.length, low);
+    const start = upperBound(t, num[h + HEAD]!, t.length, low);
     num[at + AGG] = start;
-    for (let i = start; i < t.length; i++) this.aggAdd(num, aux, log, i);
+    for (let i = start; i < t.length; i++) this.aggAdd(num, aux, t, cols, i);
   }
 
   /** Empties the aggregate (not LOW or AGG). */
@@ -104,12 +103,6 @@ export class WindowFeature {
     num[this.at + DQH] = 0;
     if (this.op === DISTINCT || this.op === SEEN) (aux as Map<FieldValue, number>).clear();
     else if (aux !== null) (aux as number[]).length = 0;
-  }
-
-  /** The log was released (every entry dropped): the next log starts at index 0. */
-  released(num: number[], aux: unknown): void {
-    num[this.at + AGG] = 0;
-    this.reset(num, aux);
   }
 
   /** Value of an empty history (no log yet). */
@@ -127,19 +120,19 @@ export class WindowFeature {
   }
 
   /** The value for `event` over its prior history; `clock`: the key's latest time. */
-  value(num: number[], h: number, aux: unknown, log: WindowLog | null, event: ArgusEvent): FeatureValue {
+  value(num: number[], h: number, aux: unknown, t: number[] | null, cols: unknown[][], event: ArgusEvent): FeatureValue {
     // (doubles are read here, not passed: a double argument of a call that is not inlined is a heap allocation)
     const clock = num[0]!;
-    const t = event.time;
-    const from = t - this.window;
-    if (log === null) return this.empty(event);
-    if (t >= clock && from >= num[this.at + LOW]!) {
+    const time = event.time;
+    const from = time - this.window;
+    if (t === null) return this.empty(event);
+    if (time >= clock && from >= num[this.at + LOW]!) {
       // in order: nothing in the window if the last entry is at or before its start (no log access)
       if (num[h + LAST]! <= from) return this.empty(event);
-      this.advance(num, h, aux, log, from);
-      return this.current(num, aux, log, event);
+      this.advance(num, h, aux, t, cols, from);
+      return this.current(num, aux, t, cols, event);
     }
-    return this.between(num, h, log, from, t, event);
+    return this.between(num, h, t, cols, from, time, event);
   }
 
   /** Whether the value at `time` has every entry of its window (none was dropped after its start). */
@@ -148,19 +141,19 @@ export class WindowFeature {
     return num[h + HORIZON]! <= from && (this.col < 0 || num[h + COL_HORIZON + this.col]! <= from);
   }
 
-  describeValue(num: number[], h: number, log: WindowLog | null, time: number): FeatureValue {
+  describeValue(num: number[], h: number, t: number[] | null, cols: unknown[][], time: number): FeatureValue {
     const from = time - this.window;
-    if (log === null) return this.op === SEEN ? 0 : this.empty({ id: '', type: '', key: '', time, data: {} });
-    return this.op === SEEN ? this.distinctBetween(num, h, log, from, time) : this.between(num, h, log, from, time, undefined);
+    if (t === null) return this.op === SEEN ? 0 : this.empty({ id: '', type: '', key: '', time, data: {} });
+    return this.op === SEEN ? this.distinctBetween(num, h, t, cols, from, time) : this.between(num, h, t, cols, from, time, undefined);
   }
 
   // ── running aggregate ──────────────────────────────────────────────────────────────────
 
-  private current(num: number[], aux: unknown, log: WindowLog, event: ArgusEvent): FeatureValue {
+  private current(num: number[], aux: unknown, t: number[], cols: unknown[][], event: ArgusEvent): FeatureValue {
     const at = this.at;
     switch (this.op) {
       case COUNT:
-        return log.t.length - num[at + AGG]!;
+        return t.length - num[at + AGG]!;
       case SUM:
         return sumValue(aux as number[]);
       case AVG: {
@@ -171,7 +164,7 @@ export class WindowFeature {
       case MAX: {
         const dq = aux as number[];
         const h = num[at + DQH]!;
-        return h < dq.length ? (log.cols[this.col]![dq[h]!] as number) : null;
+        return h < dq.length ? (cols[this.col]![dq[h]!] as number) : null;
       }
       case DISTINCT:
         return (aux as Map<FieldValue, number>).size;
@@ -183,8 +176,8 @@ export class WindowFeature {
   }
 
   /** The value over `(from, to]` by a scan of the log (out-of-order events, describe); no mutation. */
-  between(num: number[], h: number, log: WindowLog, from: number, to: number, event: ArgusEvent | undefined): FeatureValue {
-    const times = log.t;
+  between(num: number[], h: number, t: number[], cols: unknown[][], from: number, to: number, event: ArgusEvent | undefined): FeatureValue {
+    const times = t;
     const lo = upperBound(times, num[h + HEAD]!, times.length, from);
     const hi = upperBound(times, lo, times.length, to);
     switch (this.op) {
@@ -192,7 +185,7 @@ export class WindowFeature {
         return hi - lo;
       case SUM:
       case AVG: {
-        const vals = log.cols[this.col] as number[];
+        const vals = cols[this.col] as number[];
         const p = this.scratch;
         p.length = 0;
         let n = 0;
@@ -208,7 +201,7 @@ export class WindowFeature {
       }
       case MIN:
       case MAX: {
-        const vals = log.cols[this.col] as number[];
+        const vals = cols[this.col] as number[];
         let m = NaN;
         for (let i = lo; i < hi; i++) {
           const x = vals[i]!;
@@ -217,22 +210,22 @@ export class WindowFeature {
         return m === m ? m : null;
       }
       case DISTINCT:
-        return this.distinctBetween(num, h, log, from, to);
+        return this.distinctBetween(num, h, t, cols, from, to);
       default: {
         const x = event === undefined ? undefined : primitiveOf(this.get!(event.data));
         if (x === undefined) return null;
-        const vals = log.cols[this.col]!;
+        const vals = cols[this.col]!;
         for (let i = lo; i < hi; i++) if (vals[i] === x) return true;
         return false;
       }
     }
   }
 
-  private distinctBetween(num: number[], h: number, log: WindowLog, from: number, to: number): number {
-    const times = log.t;
+  private distinctBetween(num: number[], h: number, t: number[], cols: unknown[][], from: number, to: number): number {
+    const times = t;
     const lo = upperBound(times, num[h + HEAD]!, times.length, from);
     const hi = upperBound(times, lo, times.length, to);
-    const vals = log.cols[this.col] as (FieldValue | undefined)[];
+    const vals = cols[this.col] as (FieldValue | undefined)[];
     const set = this.scratchSet;
     for (let i = lo; i < hi; i++) {
       const x = vals[i];
@@ -244,26 +237,26 @@ export class WindowFeature {
   }
 
   /** An entry was inserted at `pos` (time `u`) of the log. */
-  inserted(num: number[], aux: unknown, log: WindowLog, pos: number, late: boolean): void {
+  inserted(num: number[], aux: unknown, t: number[], cols: unknown[][], pos: number, late: boolean): void {
     const at = this.at;
-    const u = log.t[pos]!;
+    const u = t[pos]!;
     const deque = this.op === MIN || this.op === MAX;
     if (u <= num[at + LOW]!) {
       num[at + AGG] = num[at + AGG]! + 1; // before the aggregated range
       if (late && deque) this.dequeShift(num, aux as number[], pos);
     } else if (late && deque) {
       this.dequeShift(num, aux as number[], pos);
-      this.dequeInsertLate(num, aux as number[], log, pos);
+      this.dequeInsertLate(num, aux as number[], t, cols, pos);
     } else {
-      this.aggAdd(num, aux, log, pos);
+      this.aggAdd(num, aux, t, cols, pos);
     }
   }
 
   /** The log's head entry `i` is about to be dropped (cap). */
-  dropping(num: number[], aux: unknown, log: WindowLog, i: number): void {
+  dropping(num: number[], aux: unknown, t: number[], cols: unknown[][], i: number): void {
     const at = this.at;
     if (i === num[at + AGG]!) {
-      this.aggRemove(num, aux, log, i);
+      this.aggRemove(num, aux, t, cols, i);
       num[at + AGG] = i + 1;
     }
   }
@@ -282,12 +275,12 @@ export class WindowFeature {
   }
 
   /** Moves the aggregate's low edge to the window at the key's clock. */
-  settle(num: number[], h: number, aux: unknown, log: WindowLog): void {
-    this.advance(num, h, aux, log, num[0]! - this.window);
+  settle(num: number[], h: number, aux: unknown, t: number[], cols: unknown[][]): void {
+    this.advance(num, h, aux, t, cols, num[0]! - this.window);
   }
 
   /** Moves the aggregate's low edge to `low` (never back). */
-  private advance(num: number[], h: number, aux: unknown, log: WindowLog, low: number): void {
+  private advance(num: number[], h: number, aux: unknown, t: number[], cols: unknown[][], low: number): void {
     const at = this.at;
     if (low <= num[at + LOW]!) return;
     num[at + LOW] = low;
@@ -301,26 +294,26 @@ export class WindowFeature {
       }
       return;
     }
-    const times = log.t;
+    const times = t;
     let i = num[at + AGG]!;
     if (this.op === COUNT) {
       while (i < end && times[i]! <= low) i++;
     } else {
       while (i < end && times[i]! <= low) {
-        this.aggRemove(num, aux, log, i);
+        this.aggRemove(num, aux, t, cols, i);
         i++;
       }
     }
     num[at + AGG] = i;
   }
 
-  private aggAdd(num: number[], aux: unknown, log: WindowLog, i: number): void {
+  private aggAdd(num: number[], aux: unknown, t: number[], cols: unknown[][], i: number): void {
     switch (this.op) {
       case COUNT:
         return;
       case SUM:
       case AVG: {
-        const x = (log.cols[this.col] as number[])[i]!;
+        const x = (cols[this.col] as number[])[i]!;
         if (x === x) {
           sumAdd(aux as number[], x);
           num[this.at + N] = num[this.at + N]! + 1;
@@ -329,12 +322,12 @@ export class WindowFeature {
       }
       case MIN:
       case MAX: {
-        const x = (log.cols[this.col] as number[])[i]!;
-        if (x === x) this.dequePush(num, aux as number[], log, i);
+        const x = (cols[this.col] as number[])[i]!;
+        if (x === x) this.dequePush(num, aux as number[], t, cols, i);
         return;
       }
       default: {
-        const x = log.cols[this.col]![i] as FieldValue | undefined;
+        const x = cols[this.col]![i] as FieldValue | undefined;
         if (x !== undefined) {
           const m = aux as Map<FieldValue, number>;
           m.set(x, (m.get(x) ?? 0) + 1);
@@ -343,13 +336,13 @@ export class WindowFeature {
     }
   }
 
-  private aggRemove(num: number[], aux: unknown, log: WindowLog, i: number): void {
+  private aggRemove(num: number[], aux: unknown, t: number[], cols: unknown[][], i: number): void {
     switch (this.op) {
       case COUNT:
         return;
       case SUM:
       case AVG: {
-        const x = (log.cols[this.col] as number[])[i]!;
+        const x = (cols[this.col] as number[])[i]!;
         if (x === x) {
           sumAdd(aux as number[], -x);
           num[this.at + N] = num[this.at + N]! - 1;
@@ -365,7 +358,7 @@ export class WindowFeature {
         return;
       }
       default: {
-        const x = log.cols[this.col]![i] as FieldValue | undefined;
+        const x = cols[this.col]![i] as FieldValue | undefined;
         if (x !== undefined) {
           const m = aux as Map<FieldValue, number>;
           const c = m.get(x)!;
@@ -377,8 +370,8 @@ export class WindowFeature {
   }
 
   /** Appends index `i` (the newest entry) to the monotonic deque. */
-  private dequePush(num: number[], dq: number[], log: WindowLog, i: number): void {
-    const vals = log.cols[this.col] as number[];
+  private dequePush(num: number[], dq: number[], t: number[], cols: unknown[][], i: number): void {
+    const vals = cols[this.col] as number[];
     const v = vals[i]!;
     const h = num[this.at + DQH]!;
     if (this.op === MAX) while (dq.length > h && vals[dq[dq.length - 1]!]! <= v) dq.pop();
@@ -398,8 +391,8 @@ export class WindowFeature {
    * entry belongs in it iff it beats the best value after it, which is the first deque entry
    * after `pos`; then the entries before it that it beats leave.
    */
-  private dequeInsertLate(num: number[], dq: number[], log: WindowLog, pos: number): void {
-    const vals = log.cols[this.col] as number[];
+  private dequeInsertLate(num: number[], dq: number[], t: number[], cols: unknown[][], pos: number): void {
+    const vals = cols[this.col] as number[];
     const v = vals[pos]!;
     if (v !== v) return; // missing value: not an entry of this feature
     const isMax = this.op === MAX;

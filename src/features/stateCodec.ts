@@ -148,20 +148,20 @@ export function decodeState(set: FeatureSet, json: unknown): FeatureState {
     for (const [j, ks] of buckets) {
       if (parsed[j]!.mergeAfter === -Infinity && (shared < 0 || ks.length > buckets.get(shared)!.length)) shared = j;
     }
-    if (shared >= 0) state.logs[g] = buildLog(set, state, g, parsed[shared]!, -Infinity);
+    if (shared >= 0) state.setLog(g, buildLog(set, state, g, parsed[shared]!, -Infinity));
     for (const [j, ks] of buckets) {
       if (j === shared) continue;
       const p = state.logs.length;
       const m = parsed[j]!.mergeAfter;
       // with a new shared log (it holds events from now on), no private log goes back to it before now
-      state.logs.push(buildLog(set, state, g, parsed[j]!, shared >= 0 && m !== -Infinity ? m : Math.max(m, clock)));
+      state.setLog(p, buildLog(set, state, g, parsed[j]!, shared >= 0 && m !== -Infinity ? m : Math.max(m, clock)));
       for (const k of ks) route[k] = p;
       routed = true;
     }
     if (shared >= 0 && fresh.length > 0) {
       // born now: they start empty, in a log of their own until their windows start after now
       const p = state.logs.length;
-      state.logs.push(new WindowLog(g, lg.numeric.length, pushHeader(state.num, lg.numeric.length), clock));
+      state.setLog(p, new WindowLog(g, lg.numeric.length, pushHeader(state.num, lg.numeric.length), clock));
       for (const k of fresh) route[k] = p;
       routed = true;
     }
@@ -184,7 +184,7 @@ function finish(set: FeatureSet, state: FeatureState, route: number[] | null): v
   for (let k = 0; k < set.windows.length; k++) {
     const w = set.windows[k]!;
     const log = state.logs[state.route === null ? w.logGroup : state.route[k]!];
-    if (log != null) w.rebuild(state.num, state.aux[k], log, clock);
+    if (log != null) w.rebuild(state.num, log.h, state.aux[k], log.t, log.cols, clock);
   }
 }
 
@@ -333,7 +333,7 @@ function decodeV1(set: FeatureSet, json: Record<string, unknown>): FeatureState 
       }
     }
     route[k] = state.logs.length;
-    state.logs.push(log);
+    state.setLog(state.logs.length, log);
   }
   finish(set, state, v1.length > 0 ? route : null);
   for (let i = 0; i < set.others.length; i++) {
