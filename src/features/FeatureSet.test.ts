@@ -269,3 +269,46 @@ describe('state', () => {
     expect(JSON.stringify(state)).toBe(before);
   });
 });
+
+describe('state format', () => {
+  const defs: FeatureDefinition[] = [
+    { name: 'n', kind: 'count', window: 100, allowedLateness: 10 },
+    { name: 's', kind: 'sum', field: 'amount', window: 50, allowedLateness: 10 },
+  ];
+
+  it('reads a version-1 state (one slot per feature) and goes on from it', () => {
+    const set = compileFeatures(defs);
+    const v1 = {
+      v: 1,
+      f: {
+        [set.definitionHash('n')!]: { c: 40, l: -60, t: [10, 20, 40] },
+        [set.definitionHash('s')!]: { c: 40, l: -10, t: [20, 40], v: [2.5, 4] },
+      },
+    };
+    const state = set.load(v1);
+    expect(feed(set, [ev(45, 'transaction', { amount: 1 }), ev(75)], state)).toEqual([
+      { n: 3, s: 6.5, approximate: [] },
+      { n: 4, s: 5, approximate: [] },
+    ]);
+    // once the old windows are over, both features share one log again
+    feed(set, [ev(500, 'transaction', { amount: 1 })], state);
+    expect((JSON.parse(JSON.stringify(state)) as { l: unknown[] }).l).toHaveLength(1);
+    expect(feed(set, [ev(510)], state)[0]).toEqual({ n: 1, s: 1, approximate: [] });
+  });
+
+  it('a feature added to a group at a reload starts empty, and joins the shared log after its window', () => {
+    const v1 = compileFeatures([defs[0]!]);
+    const state = v1.create();
+    feed(v1, [ev(10, 'transaction', { amount: 3 }), ev(20, 'transaction', { amount: 4 })], state);
+    const v2 = compileFeatures(defs);
+    const moved = v2.load(JSON.parse(JSON.stringify(state)));
+    expect(feed(v2, [ev(30, 'transaction', { amount: 5 }), ev(40)], moved)).toEqual([
+      { n: 2, s: 0, approximate: [] },
+      { n: 3, s: 5, approximate: [] },
+    ]);
+    expect((JSON.parse(JSON.stringify(moved)) as { l: unknown[] }).l).toHaveLength(2);
+    feed(v2, [ev(200, 'transaction', { amount: 1 })], moved);
+    expect((JSON.parse(JSON.stringify(moved)) as { l: unknown[] }).l).toHaveLength(1);
+    expect(feed(v2, [ev(210)], moved)[0]).toEqual({ n: 1, s: 1, approximate: [] });
+  });
+});

@@ -82,7 +82,9 @@ export function encodeState(set: FeatureSet, state: FeatureState): EncodedFeatur
       // leading missing values are implied
       if (numeric) while (start < end && (col[start] as number) !== (col[start] as number)) start++;
       else while (start < end && col[start] === undefined) start++;
-      entry.push(encodeTime(colHorizon), end - start);
+      entry.push(encodeTime(colHorizon));
+      if (!numeric && end - start > 8 && dictionary(entry, col, start, end)) continue;
+      entry.push(end - start);
       for (let i = start; i < end; i++) {
         const x = col[i];
         entry.push(numeric ? ((x as number) === (x as number) ? x : null) : x === undefined ? null : x);
@@ -99,6 +101,35 @@ export function encodeState(set: FeatureSet, state: FeatureState): EncodedFeatur
     s[set.otherTags[i]!] = enc;
   }
   return { v: 2, c: encodeTime(clock), l, s };
+}
+
+const DICT = new Map<unknown, number>();
+
+/**
+ * A value column with repeats (a user's few devices or cards): `-k`, the k distinct values, then
+ * the count and one index per entry (0 = missing, i = the i-th value). False (nothing written)
+ * when it would not be shorter.
+ */
+function dictionary(entry: unknown[], col: unknown[], start: number, end: number): boolean {
+  const dict = DICT;
+  for (let i = start; i < end; i++) {
+    const x = col[i];
+    if (x !== undefined && !dict.has(x)) dict.set(x, dict.size + 1);
+  }
+  const k = dict.size;
+  if (2 * k > end - start) {
+    dict.clear();
+    return false;
+  }
+  entry.push(-k);
+  for (const x of dict.keys()) entry.push(x);
+  entry.push(end - start);
+  for (let i = start; i < end; i++) {
+    const x = col[i];
+    entry.push(x === undefined ? 0 : dict.get(x)!);
+  }
+  dict.clear();
+  return true;
 }
 
 interface ParsedLog {
@@ -214,13 +245,27 @@ function parseLog(e: unknown, at: Path, clock: number): ParsedLog {
   const cols = new Map<string, [number, unknown[]]>();
   let i = 7 + count;
   for (const key of colKeys) {
+    const colHorizon = decodeTime(e[i], -Infinity, [...at, i]);
+    const numeric = key.startsWith('#');
+    let dict: unknown[] | null = null;
+    const k = e[i + 1];
+    if (!numeric && typeof k === 'number' && Number.isSafeInteger(k) && k < 0 && i + 2 - k <= e.length) {
+      // a dictionary: -k, k values, then indices
+      dict = e.slice(i + 2, i + 2 - k);
+      i += 1 - k; // now e[i + 1] is the count
+    }
     const n = e[i + 1];
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0 || n > ts.length || i + 2 + n > e.length) {
       throw stateError([...at, i + 1], 'must be the number of values that follow (at most one per time)');
     }
-    const colHorizon = decodeTime(e[i], -Infinity, [...at, i]);
-    const numeric = key.startsWith('#');
-    const vals = e.slice(i + 2, i + 2 + n);
+    let vals = e.slice(i + 2, i + 2 + n);
+    if (dict !== null) {
+      const d = dict;
+      vals = vals.map((x, j) => {
+        if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0 || x > d.length) throw stateError([...at, i + 2 + j], `must be an index 0–${d.length}`);
+        return x === 0 ? null : d[x - 1];
+      });
+    }
     for (let j = 0; j < n; j++) {
       const x = vals[j];
       if (x === null) continue;
