@@ -5,9 +5,10 @@ import type { FeatureDescription, FeatureKind, FeatureOutput, FieldValue } from 
 export type Path = (string | number)[];
 
 /**
- * A compiled feature: holds no per-key data. Its per-key slot (`S`) comes in and is updated in
- * place, as FlinkCEP's NFA takes its state. Implementations: WindowFeature, LatestFeature,
- * SeenFeature, AgeFeature.
+ * A compiled feature with a slot of its own: holds no per-key data. Its per-key slot (`S`) comes
+ * in and is updated in place, as FlinkCEP's NFA takes its state. Implementations: LatestFeature,
+ * SeenFeature, AgeFeature (windowed features are `WindowFeature`s over their group's shared log).
+ * `encode` returns undefined when the slot holds nothing worth writing.
  */
 export interface Feature<S = unknown> {
   readonly name: string;

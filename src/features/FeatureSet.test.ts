@@ -312,3 +312,29 @@ describe('state format', () => {
     expect(feed(v2, [ev(210)], moved)[0]).toEqual({ n: 1, s: 1, approximate: [] });
   });
 });
+
+describe('seen with a window', () => {
+  it('keeps per value its recent sightings and the latest settled one, and is exact within the lateness', () => {
+    const set = one({ name: 'dev', kind: 'seen', field: 'd', window: 100, allowedLateness: 20 });
+    const state = set.create();
+    const rows = feed(
+      set,
+      [
+        ev(0, 'login', { d: 'a' }),
+        ev(50, 'login', { d: 'a' }),
+        ev(90, 'login', { d: 'b' }),
+        ev(140, 'login', { d: 'a' }), // sees 50
+        ev(125, 'login', { d: 'b' }), // late by 15: sees 90
+        ev(160, 'login', { d: 'a' }), // sees 140
+        ev(145, 'login', { d: 'a' }), // late by 15: sees 140
+      ],
+      state,
+    );
+    expect(values(rows, 'dev')).toEqual([false, true, false, true, true, true, true]);
+    expect(rows.every((r) => r.approximate.length === 0)).toBe(true);
+    // a long history of few values stays a few (value, time) pairs
+    for (let t = 200; t < 100_000; t += 10) set.update(state, ev(t, 'login', { d: t % 20 === 0 ? 'a' : 'b' }));
+    expect(set.size(state)).toBeLessThanOrEqual(8);
+    expect(feed(set, [ev(100_000, 'login', { d: 'b' })], state)[0]).toEqual({ dev: true, approximate: [] });
+  });
+});

@@ -6,6 +6,7 @@ import { fieldGetter, type Feature } from './Feature.ts';
 import { FeatureSet, type FilterGroup, type LogGroup } from './FeatureSet.ts';
 import { checkKindRules, KIND_RULES } from './kindRules.ts';
 import { LatestFeature } from './LatestFeature.ts';
+import { RecentSeenFeature } from './RecentSeenFeature.ts';
 import { SeenFeature } from './SeenFeature.ts';
 import { DEFAULT_ALLOWED_LATENESS, DEFAULT_MAX_ENTRIES, type FeatureDefinition, type FeatureSetOptions } from './types.ts';
 import { WINDOW_SCALARS, WindowFeature } from './WindowFeature.ts';
@@ -113,7 +114,7 @@ export function compileFeatures(defs: readonly FeatureDefinition[], options: Fea
 }
 
 /** Kinds computed over a window of the group's shared log (when they have a window). */
-const WINDOW_KINDS = new Set(['count', 'sum', 'avg', 'min', 'max', 'distinctCount', 'seen']);
+const WINDOW_KINDS = new Set(['count', 'sum', 'avg', 'min', 'max', 'distinctCount']);
 
 function build(def: FeatureDefinition, hash: string, group: number, cap: number, lateness: number): Feature {
   const get = def.field === undefined ? undefined : fieldGetter(def.field);
@@ -124,6 +125,7 @@ function build(def: FeatureDefinition, hash: string, group: number, cap: number,
     case 'timeSince':
       return new LatestFeature(def.name, def.kind, hash, group, def.window ?? Infinity, lateness, cap, get);
     default:
+      if (def.window !== undefined) return new RecentSeenFeature(def.name, def.kind, hash, group, def.window, lateness, cap, get!);
       return new SeenFeature(def.name, def.kind, hash, group, cap, get!);
   }
 }
