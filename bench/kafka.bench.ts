@@ -6,7 +6,7 @@
  * costs when the engine is cheap), beside the raw kafkajs consume rate of the same topic in the
  * same run (the peer: what the client alone does on this broker and machine).
  *
- *   node --import tsx bench/kafka.bench.ts [--events=60000]
+ *   node --import tsx bench/kafka.bench.ts [--events=60000] [--interval=<checkpointIntervalMs>] [--only=sample|off|rules]
  */
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,9 @@ import { endOffsets, produce, scenarioEngineConfig, scenarioEvents } from '../te
 const arg = process.argv.find((a) => a.startsWith('--events='));
 const total = arg !== undefined ? Number(arg.slice('--events='.length)) : 60_000;
 const keys = 2_000;
+const intervalArg = process.argv.find((a) => a.startsWith('--interval='));
+const checkpointIntervalMs = intervalArg !== undefined ? Number(intervalArg.slice('--interval='.length)) : undefined;
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const broker = await startMockBroker();
 const topic = 'bench.events';
 const scratch = mkdtempSync(join(tmpdir(), 'argus-kafka-bench-'));
@@ -40,7 +43,7 @@ async function runWorker(name: string, n: number, ends: Record<string, number>, 
   const dir = join(scratch, name);
   const server = await startKafkaWorker(
     { ...scenarioEngineConfig, ...engine, dataDir: dir },
-    { brokers: broker.brokers, groupId: `bench-${name}`, topics: { events: [topic], decisions: `bench.decisions.${name}`, control: false, changelog } },
+    { brokers: broker.brokers, groupId: `bench-${name}`, topics: { events: [topic], decisions: `bench.decisions.${name}`, control: false, changelog }, ...(checkpointIntervalMs === undefined ? {} : { checkpointIntervalMs }) },
   );
   // Timed from the first processed event (the group join is not throughput).
   while (server.worker.stats().processed === 0) await new Promise((r) => setTimeout(r, 5));
@@ -87,9 +90,9 @@ try {
   const rawRate = n / ((rawEnd - rawStart) / 1000);
 
   console.log(`events: ${n} over ${keys} keys, 4 partitions, 3 mock brokers; consume + evaluate + produce decisions (and alerts) + checkpoints`);
-  const sample = await runWorker('sample catalog, changelog on', n, ends, {}, 'bench.changelog');
-  const sampleOff = await runWorker('sample catalog, changelog off', n, ends, {}, false);
-  const rulesOnly = await runWorker('rules-only catalog, changelog on', n, ends, rulesOnlyCatalog(), 'bench.changelog2');
+  const sample = only === undefined || only === 'sample' ? await runWorker('sample catalog, changelog on', n, ends, {}, 'bench.changelog') : NaN;
+  const sampleOff = only === undefined || only === 'off' ? await runWorker('sample catalog, changelog off', n, ends, {}, false) : NaN;
+  const rulesOnly = only === undefined || only === 'rules' ? await runWorker('rules-only catalog, changelog on', n, ends, rulesOnlyCatalog(), 'bench.changelog2') : NaN;
   console.log(`kafkajs consume only (peer):              ${String(Math.round(rawRate)).padStart(6)} events/s`);
   console.log(`ratio to consume-only: sample ${(sample / rawRate).toFixed(2)}, sample without changelog ${(sampleOff / rawRate).toFixed(2)}, rules-only ${(rulesOnly / rawRate).toFixed(2)}`);
 } finally {

@@ -94,5 +94,20 @@ describe('exactly-once state across kill -9', () => {
     expect(partials).toBeGreaterThan(0); // partial matches survived too
     for (const key of Object.keys(expected)) expect(actual[key], key).toBe(expected[key]);
     await second.stop();
+
+    if (changelog !== false) {
+      // The changelog holds the same state despite the kill: a worker with an empty directory
+      // restores every key from it and has nothing left to process.
+      const fresh = tempDir('argus-kafka-crash-fresh-');
+      dirs.push(fresh);
+      const third = await spawnWorker({ ...settings, dataDir: fresh.path });
+      workers.push(third);
+      await waitFor('the third worker to restore', async () => caughtUp(await third.get<KafkaWorkerStats>('/stats'), ends), 60_000);
+      const s3 = await third.get<KafkaWorkerStats>('/stats');
+      expect(s3.restoredKeys).toBe(KEYS);
+      expect(s3.processed).toBe(0);
+      expect(await third.get<Record<string, string>>('/dump')).toEqual(expected);
+      await third.stop();
+    }
   }, 120_000);
 });

@@ -67,9 +67,9 @@ describe('two workers in one group: a killed worker\'s partitions move to the su
     // Second phase, produced while A is killed mid-stream.
     const base = (await stats(a)).processed;
     const producing = produce(broker.brokers, topic, events.slice(cut1, cut2));
-    await waitFor('A to process part of the second phase', async () => {
+    await waitFor('A and B to process part of the second phase', async () => {
       const s = await stats(a);
-      return s.processed >= base + 300 && s.checkpoints > 0;
+      return s.processed >= base + 300 && s.checkpoints > 0 && (await stats(b)).processed > 0;
     }, 60_000);
     const sb = await stats(b);
     expect(sb.restoredKeys).toBeGreaterThan(0); // B's keys came from the changelog (its store was empty)

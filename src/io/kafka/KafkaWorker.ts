@@ -8,11 +8,17 @@ import { ArgusError } from '../../errors.ts';
 import { deadLetterMessage, deadLetterReason } from './deadLetter.ts';
 import { kafkaClientConfig, type KafkaOptions } from './kafkaOptions.ts';
 import { decisionMessage, type KafkaAlertSink, KafkaOutput } from './KafkaOutput.ts';
-import { Changelog, type RestoredPartition } from './Changelog.ts';
+import { Changelog, type CapturedChanges, type RestoredPartition } from './Changelog.ts';
+import { keyStateCodec } from '../../runtime/KeyState.ts';
 import { patientRoundRobin } from './patientAssigner.ts';
 
 /** Metadata name of the outputs a checkpoint had not seen acknowledged (sent again on start). */
 export const OUTBOX_META = 'kafka.outbox';
+/**
+ * Metadata name of the changelog records a checkpoint wrote to the store and had not seen
+ * acknowledged (JSON `[[partition, offset, [keys…]], …]`): sent again on start, from the store.
+ */
+export const CHANGELOG_OUTBOX_META = 'kafka.changelog-outbox';
 
 /** Metadata name of the next offset to consume of one partition (in the same batches as the state). */
 export function offsetMetaName(topic: string, partition: number): string {
@@ -100,14 +106,16 @@ export class KafkaWorker {
   private checkpointQueued: Promise<void> | undefined;
   private pendingEvents = 0;
   private timer: NodeJS.Timeout | undefined;
-  /** Whether the last checkpoint stored a non-empty outbox. */
+  /** Whether the last checkpoint stored a non-empty outbox / changelog outbox. */
   private outboxStored = false;
+  private changelogOutboxStored = false;
   private stopped = false;
   private failed: unknown;
   /** Set by the changelog, when enabled. */
   changelog: Changelog | undefined;
   /** Changelog restores prepared for the partitions of the last assignment (one read for all of them). */
   private readonly prepared = new Map<number, Promise<Prepared>>();
+  private readonly taking = new Map<string, Promise<OwnedPartition>>();
   readonly counters: KafkaWorkerStats = {
     processed: 0,
     deadLetters: 0,
@@ -164,6 +172,7 @@ export class KafkaWorker {
       this.outboxStored = true;
       this.hooks.log?.('outbox sent again', { messages: n });
     }
+    if (this.changelog !== undefined) await this.resendChangelog();
     await this.consumer.connect();
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.onGroupJoin(e.payload.memberAssignment));
     this.consumer.on(this.consumer.events.CRASH, (e) => {
@@ -171,7 +180,8 @@ export class KafkaWorker {
     });
     await this.consumer.subscribe({ topics: this.options.topics.events, fromBeginning: this.options.fromBeginning });
     this.timer = setInterval(() => {
-      if (this.pendingEvents > 0 || this.output.pending > 0 || this.store.stats().dirtyKeys > 0) void this.checkpoint().catch((err) => this.fail(err));
+      const store = this.store.stats();
+      if (this.pendingEvents > 0 || this.output.pending > 0 || store.dirtyKeys > 0 || store.pendingRecords > 0) void this.checkpoint().catch((err) => this.fail(err));
     }, this.options.checkpointIntervalMs);
     await this.consumer.run({
       autoCommit: false,
@@ -202,7 +212,7 @@ export class KafkaWorker {
       // Restoring can take seconds: keep the group session alive meanwhile.
       const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1_000);
       try {
-        owned = await this.take(batch.topic, batch.partition, tp);
+        owned = await this.takeOnce(batch.topic, batch.partition, tp);
       } finally {
         clearInterval(beat);
       }
@@ -322,7 +332,19 @@ export class KafkaWorker {
     return messages.length;
   }
 
-  /** First batch of a partition since it was assigned: restore its state and find where to resume. */
+  /** `take`, once per partition at a time (the first batch and the eager restore share it). */
+  private takeOnce(topic: string, partition: number, tp: string): Promise<OwnedPartition> {
+    const owned = this.owned.get(tp);
+    if (owned !== undefined) return Promise.resolve(owned);
+    let p = this.taking.get(tp);
+    if (p === undefined) {
+      p = this.take(topic, partition, tp).finally(() => this.taking.delete(tp));
+      this.taking.set(tp, p);
+    }
+    return p;
+  }
+
+  /** A partition was assigned: restore its state and find where to resume. */
   private async take(topic: string, partition: number, tp: string): Promise<OwnedPartition> {
     const meta = offsetMetaName(topic, partition);
     let prepared: Prepared = { kind: 'local' };
@@ -338,7 +360,7 @@ export class KafkaWorker {
     let next = -1;
     let skip: Map<string, number> | undefined;
     let skipUntil = -1;
-    if (prepared.kind === 'restore') {
+    if (prepared.kind === 'restore' && this.assignment.has(`${topic}\u0000${partition}`)) {
       const { restored } = prepared;
       this.changelog!.apply(partition, restored);
       this.counters.restoredKeys += restored.states.size;
@@ -356,6 +378,7 @@ export class KafkaWorker {
     }
     if (skip !== undefined) for (const o of skip.values()) if (o > skipUntil) skipUntil = o;
     const owned: OwnedPartition = { topic, partition, meta, next, skip, skipUntil };
+    if (!this.assignment.has(`${topic}\u0000${partition}`)) return owned; // lost meanwhile: not owned
     this.counters.resumedFrom[tp] = next;
     this.owned.set(tp, owned);
     this.hooks.log?.('partition taken', { topic, partition, offset: next, restored: prepared.kind === 'restore' ? prepared.restored.states.size : 0 });
@@ -416,7 +439,11 @@ export class KafkaWorker {
           list.push(p);
         }
       }
-      for (const [topic, ps] of gained) this.prepare(topic, ps);
+      for (const [topic, ps] of gained) {
+        this.prepare(topic, ps);
+        // Restored now, not at the partition's next event (the HTTP API serves its keys meanwhile).
+        for (const p of ps) void this.takeOnce(topic, p, `${topic}/${p}`).catch((err) => this.fail(err));
+      }
     }
     if (lost.length > 0) void this.release(lost).catch((err) => this.fail(err));
   }
@@ -466,45 +493,84 @@ export class KafkaWorker {
     if (this.failed !== undefined) throw this.failed;
     this.output.check();
     const changelog = this.changelog;
-    // With a changelog, outputs are acknowledged before the cut (most of them outside the gate).
-    if (changelog !== undefined) await this.output.settle();
-    let release!: () => void;
-    this.gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
     const commits: { topic: string; partition: number; offset: string }[] = [];
-    try {
-      if (changelog !== undefined) {
-        // The changelog is written before the store, processing waiting: a store never holds a
-        // state the changelog lacks (a crash in between leaves the changelog ahead, and the
-        // partition is restored from it), and no output of what the changelog holds is unsent.
-        await this.output.drain();
-        const offsets = new Map<number, number>();
-        for (const p of this.releasing.values()) if (p.next >= 0) offsets.set(p.partition, p.next);
-        for (const p of this.owned.values()) if (p.next >= 0) offsets.set(p.partition, p.next);
-        const marks = await changelog.publish(changelog.capture(offsets));
-        const topic = this.options.topics.events[0]!;
-        for (const [p, mark] of marks) this.store.putMeta(markMetaName(topic, p), String(mark));
+    // One synchronous cut: state, offsets, the outputs not yet acknowledged (the outbox, sent
+    // again on restart) and the keys of the changelog records it is about to send go into one
+    // batch, built in this tick. Processing goes on while it is written, unless the store was
+    // still writing an earlier batch (then the next batch would only be built later, and could
+    // carry changes made after the cut without their outputs: processing waits).
+    let changes: CapturedChanges | undefined;
+    if (changelog !== undefined) {
+      const offsets = new Map<number, number>();
+      for (const p of this.releasing.values()) if (p.next >= 0) offsets.set(p.partition, p.next);
+      for (const p of this.owned.values()) if (p.next >= 0) offsets.set(p.partition, p.next);
+      changes = changelog.capture(offsets);
+      if (changes.partitions.size > 0 || this.changelogOutboxStored) this.store.putMeta(CHANGELOG_OUTBOX_META, changes.partitions.size > 0 ? changelogOutbox(changes) : '');
+      this.changelogOutboxStored = changes.partitions.size > 0;
+    }
+    const outbox = this.output.outbox();
+    if (outbox !== null || this.outboxStored) this.store.putMeta(OUTBOX_META, outbox ?? '');
+    this.outboxStored = outbox !== null;
+    const flushed = this.store.flush();
+    for (const p of this.owned.values()) if (p.next >= 0) commits.push({ topic: p.topic, partition: p.partition, offset: String(p.next) });
+    this.pendingEvents = 0;
+    const cut = this.store.stats();
+    if (cut.dirtyKeys > 0 || cut.pendingRecords > 0) {
+      let release!: () => void;
+      this.gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      try {
+        await flushed;
+      } finally {
+        this.gate = undefined;
+        release();
       }
-      // One synchronous cut: state, offsets and the outputs not yet acknowledged (the outbox,
-      // sent again on restart) go into one batch. Processing waits only for the LevelDB write,
-      // so that no change made after the cut can ride along in a batch without its outputs.
-      const outbox = this.output.outbox();
-      if (outbox !== null || this.outboxStored) this.store.putMeta(OUTBOX_META, outbox ?? '');
-      this.outboxStored = outbox !== null;
-      const flushed = this.store.flush();
-      for (const p of this.owned.values()) if (p.next >= 0) commits.push({ topic: p.topic, partition: p.partition, offset: String(p.next) });
-      this.pendingEvents = 0;
+    } else {
       await flushed;
-    } finally {
-      this.gate = undefined;
-      release();
+    }
+    if (changes !== undefined && changes.partitions.size > 0) {
+      // The store holds the cut (and the keys to send again if this process dies now); the
+      // changelog gets it next. Its markers' offsets go with the next batch.
+      await this.publishChangelog(changes);
     }
     this.counters.checkpoints++;
     this.metrics.checkpoints?.inc();
     // Kafka's committed offsets: for lag monitoring (restarts use the store's).
     const mine = commits.filter((c) => this.assignment.has(`${c.topic}\u0000${c.partition}`));
     if (mine.length > 0 && !this.stopped) await this.consumer.commitOffsets(mine).catch(() => undefined);
+  }
+
+  private async publishChangelog(changes: CapturedChanges): Promise<void> {
+    const marks = await this.changelog!.publish(changes);
+    const topic = this.options.topics.events[0]!;
+    for (const [p, mark] of marks) this.store.putMeta(markMetaName(topic, p), String(mark));
+  }
+
+  /**
+   * On start: the changelog records of the last checkpoint the store holds and the changelog may
+   * lack (the process died between the two), sent again with the states in the store (which are
+   * the states of that cut). Records are correct on their own, so sending them twice is harmless.
+   */
+  private async resendChangelog(): Promise<void> {
+    const text = await this.store.getMeta(CHANGELOG_OUTBOX_META);
+    if (text === undefined || text === '') return;
+    const entries = JSON.parse(text) as [number, number, string[]][];
+    const partitions = new Map<number, Map<string, string | null>>();
+    const offsets = new Map<number, number>();
+    for (const [p, offset, keys] of entries) {
+      const states = new Map<string, string | null>();
+      for (const key of keys) {
+        const state = await this.store.load(key);
+        states.set(key, state === undefined ? null : keyStateCodec.encode(state));
+      }
+      partitions.set(p, states);
+      offsets.set(p, offset);
+    }
+    await this.publishChangelog({ partitions, offsets });
+    this.store.putMeta(CHANGELOG_OUTBOX_META, '');
+    await this.store.flush();
+    this.hooks.log?.('changelog records sent again', { partitions: entries.length });
   }
 
   private fail(err: unknown): void {
@@ -528,4 +594,11 @@ export class KafkaWorker {
       await this.producer.disconnect().catch(() => undefined);
     }
   }
+}
+
+/** The keys of a capture and their partitions' offsets, as the store keeps them until the changelog acknowledged them. */
+function changelogOutbox(changes: CapturedChanges): string {
+  const out: [number, number, string[]][] = [];
+  for (const [p, states] of changes.partitions) out.push([p, changes.offsets.get(p)!, [...states.keys()]]);
+  return JSON.stringify(out);
 }

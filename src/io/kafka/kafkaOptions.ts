@@ -32,7 +32,7 @@ export const kafkaOptionsSchema = z.strictObject({
       path: ['changelog'],
     }),
   /** Checkpoint (state + offsets in one LevelDB batch) at least this often… */
-  checkpointIntervalMs: ms(1, 60_000).default(200),
+  checkpointIntervalMs: ms(1, 60_000).default(1_000),
   /** …and after this many events. */
   checkpointEvents: ms(1, 10_000_000).default(20_000),
   /** Back-pressure: events processed but not yet checkpointed; above it the partitions are paused. */
