@@ -172,6 +172,25 @@ describe('the cap (maxEntries)', () => {
     expect(rows[5]!.approximate).toEqual(['seen']);
     expect(rows[4]!.approximate).toEqual([]); // a true answer is always right
   });
+
+  it('seen without a window keeps exactly the most recently seen values through many evictions', () => {
+    const set = one({ name: 'seen', kind: 'seen', field: 'd', maxEntries: 10 });
+    let x = 7;
+    const events = Array.from({ length: 3000 }, (_, i) => {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      return ev(i + 1, 'x', { d: `v${x % 40}` });
+    });
+    const lru: string[] = []; // reference: least recently seen first
+    const expected = events.map((e) => {
+      const d = e.data.d as string;
+      const at = lru.indexOf(d);
+      if (at >= 0) lru.splice(at, 1);
+      lru.push(d);
+      if (lru.length > 10) lru.shift();
+      return at >= 0;
+    });
+    expect(values(feed(set, events), 'seen')).toEqual(expected);
+  });
 });
 
 describe('lateness', () => {

@@ -8,6 +8,12 @@ export class SeenSlot {
   readonly seen = new Map<FieldValue, number>();
   /** Values forgotten because the cap was hit. */
   dropped = 0;
+  /**
+   * Cursor over `seen` from its least recently seen value, kept across evictions once the cap is
+   * reached: a fresh `keys()` per eviction would step over every deleted slot at the front of
+   * the map again (deletes leave holes until the map is rebuilt).
+   */
+  order: IterableIterator<FieldValue> | undefined = undefined;
 }
 
 /**
@@ -56,7 +62,13 @@ export class SeenFeature implements Feature<SeenSlot> {
     if (first === undefined) {
       seen.set(x, u);
       if (seen.size > this.cap) {
-        seen.delete(seen.keys().next().value!);
+        s.order ??= seen.keys();
+        let oldest = s.order.next();
+        if (oldest.done === true) {
+          s.order = seen.keys();
+          oldest = s.order.next();
+        }
+        seen.delete(oldest.value!);
         s.dropped++;
       }
     } else {
