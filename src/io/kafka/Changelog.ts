@@ -59,6 +59,11 @@ export class Changelog {
     set.add(key);
   }
 
+  /** Keys changed and not yet captured, by partition (without clearing them). */
+  pending(): Map<number, Set<string>> {
+    return this.touched;
+  }
+
   /** Synchronous, in the checkpoint's cut: the states of the keys changed since the last one, and the partitions' offsets. */
   capture(offsets: Map<number, number>): CapturedChanges {
     const partitions = new Map<number, Map<string, string | null>>();

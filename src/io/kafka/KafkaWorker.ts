@@ -109,6 +109,8 @@ export class KafkaWorker {
   /** Whether the last checkpoint stored a non-empty outbox / changelog outbox. */
   private outboxStored = false;
   private changelogOutboxStored = false;
+  /** When the changelog was last sent to; set to 0 to send at the next checkpoint. */
+  private changelogSentAt = 0;
   private stopped = false;
   private failed: unknown;
   /** Set by the changelog, when enabled. */
@@ -311,6 +313,7 @@ export class KafkaWorker {
           if (store.peek(ev.key) === undefined) {
             // Evicted since it was loaded: load it again, then go on from this event.
             cold.add(ev.key);
+            store.putMeta(owned.meta, String(owned.next));
             return i;
           }
           this.counters.duplicates++;
@@ -320,11 +323,11 @@ export class KafkaWorker {
           if (changelog !== undefined) changelog.touch(partition, ev.key);
         }
       }
-      // Same tick as the state change: any batch that holds one holds the other.
-      store.putMeta(owned.meta, String(offset + 1));
       owned.next = offset + 1;
       this.pendingEvents++;
     }
+    // In the same synchronous run as the state changes: any batch that holds them holds it.
+    store.putMeta(owned.meta, String(owned.next));
     if (owned.skip !== undefined && owned.next >= owned.skipUntil) {
       owned.skip = undefined;
       store.putMeta(skipMetaName(topic, partition), '');
@@ -450,6 +453,7 @@ export class KafkaWorker {
 
   /** Partitions this worker lost: checkpoint them (changelog included), then drop their state. */
   private async release(lost: OwnedPartition[]): Promise<void> {
+    this.changelogSentAt = 0; // the new owner restores from the changelog: send now
     await this.checkpoint();
     for (const p of lost) {
       const tp = `${p.topic}/${p.partition}`;
@@ -504,9 +508,16 @@ export class KafkaWorker {
       const offsets = new Map<number, number>();
       for (const p of this.releasing.values()) if (p.next >= 0) offsets.set(p.partition, p.next);
       for (const p of this.owned.values()) if (p.next >= 0) offsets.set(p.partition, p.next);
-      changes = changelog.capture(offsets);
-      if (changes.partitions.size > 0 || this.changelogOutboxStored) this.store.putMeta(CHANGELOG_OUTBOX_META, changes.partitions.size > 0 ? changelogOutbox(changes) : '');
-      this.changelogOutboxStored = changes.partitions.size > 0;
+      // Every key changed since the last send, with the offsets of this cut: what to send again
+      // from the store (whose states are this cut's) if the process dies before the send.
+      const pending = changelogOutbox(changelog.pending(), offsets);
+      if (pending !== '' || this.changelogOutboxStored) this.store.putMeta(CHANGELOG_OUTBOX_META, pending);
+      this.changelogOutboxStored = pending !== '';
+      const now = Date.now();
+      if (pending !== '' && now - this.changelogSentAt >= this.options.changelogIntervalMs) {
+        changes = changelog.capture(offsets);
+        this.changelogSentAt = now;
+      }
     }
     const outbox = this.output.outbox();
     if (outbox !== null || this.outboxStored) this.store.putMeta(OUTBOX_META, outbox ?? '');
@@ -545,6 +556,11 @@ export class KafkaWorker {
     const marks = await this.changelog!.publish(changes);
     const topic = this.options.topics.events[0]!;
     for (const [p, mark] of marks) this.store.putMeta(markMetaName(topic, p), String(mark));
+    // Sent: unless keys changed since, the next batch stores an empty changelog outbox.
+    if (this.changelog!.pending().size === 0 && this.changelogOutboxStored) {
+      this.store.putMeta(CHANGELOG_OUTBOX_META, '');
+      this.changelogOutboxStored = false;
+    }
   }
 
   /**
@@ -587,6 +603,7 @@ export class KafkaWorker {
     await this.consumer.stop().catch(() => undefined);
     this.stopped = true;
     try {
+      this.changelogSentAt = 0;
       if (this.failed === undefined) await this.checkpoint();
     } finally {
       await this.changelog?.close();
@@ -596,9 +613,12 @@ export class KafkaWorker {
   }
 }
 
-/** The keys of a capture and their partitions' offsets, as the store keeps them until the changelog acknowledged them. */
-function changelogOutbox(changes: CapturedChanges): string {
+/** Keys changed and not yet in the changelog, with their partitions' offsets, as the store keeps them ('' for none). */
+function changelogOutbox(pending: Map<number, Set<string>>, offsets: Map<number, number>): string {
   const out: [number, number, string[]][] = [];
-  for (const [p, states] of changes.partitions) out.push([p, changes.offsets.get(p)!, [...states.keys()]]);
-  return JSON.stringify(out);
+  for (const [p, keys] of pending) {
+    const offset = offsets.get(p);
+    if (offset !== undefined && keys.size > 0) out.push([p, offset, [...keys]]);
+  }
+  return out.length === 0 ? '' : JSON.stringify(out);
 }

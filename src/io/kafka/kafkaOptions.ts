@@ -35,6 +35,13 @@ export const kafkaOptionsSchema = z.strictObject({
   checkpointIntervalMs: ms(1, 60_000).default(1_000),
   /** …and after this many events. */
   checkpointEvents: ms(1, 10_000_000).default(20_000),
+  /**
+   * With the changelog: send the changed keys' states to it at most this often (a key changed many
+   * times in between is sent once). Between two sends the store is ahead of the changelog (the
+   * keys to send are in the store's checkpoints, sent again after a crash); a worker that takes a
+   * partition over replays at most this much more. A lost partition and a stop send at once.
+   */
+  changelogIntervalMs: ms(0, 600_000).default(5_000),
   /** Back-pressure: events processed but not yet checkpointed; above it the partitions are paused. */
   maxPendingEvents: ms(1, 10_000_000).default(100_000),
   /** A new group starts at the beginning of the topics (default) or at their end. */
