@@ -118,6 +118,8 @@ export class KafkaWorker {
   /** Changelog restores prepared for the partitions of the last assignment (one read for all of them). */
   private readonly prepared = new Map<number, Promise<Prepared>>();
   private readonly taking = new Map<string, Promise<OwnedPartition>>();
+  /** The changelog records of the last checkpoint before a crash, being sent again (on start). */
+  private resending: Promise<void> | undefined;
   readonly counters: KafkaWorkerStats = {
     processed: 0,
     deadLetters: 0,
@@ -174,13 +176,15 @@ export class KafkaWorker {
       this.outboxStored = true;
       this.hooks.log?.('outbox sent again', { messages: n });
     }
-    if (this.changelog !== undefined) await this.resendChangelog();
+    // Meanwhile the group is joined: partitions wait for it before they are taken.
+    if (this.changelog !== undefined) this.resending = this.resendChangelog().catch((err) => this.fail(err));
     await this.consumer.connect();
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => this.onGroupJoin(e.payload.memberAssignment));
     this.consumer.on(this.consumer.events.CRASH, (e) => {
       if (!e.payload.restart) this.fail(e.payload.error);
     });
     await this.consumer.subscribe({ topics: this.options.topics.events, fromBeginning: this.options.fromBeginning });
+    this.hooks.log?.('joining the group', { group: this.options.groupId, at: Date.now() });
     this.timer = setInterval(() => {
       const store = this.store.stats();
       if (this.pendingEvents > 0 || this.output.pending > 0 || store.dirtyKeys > 0 || store.pendingRecords > 0) void this.checkpoint().catch((err) => this.fail(err));
@@ -396,6 +400,7 @@ export class KafkaWorker {
   private prepare(topic: string, partitions: number[]): void {
     const changelog = this.changelog!;
     const all = (async () => {
+      await this.resending;
       const ends = await changelog.ends();
       const local = new Set<number>();
       for (const p of partitions) {
@@ -603,6 +608,7 @@ export class KafkaWorker {
     await this.consumer.stop().catch(() => undefined);
     this.stopped = true;
     try {
+      await this.resending;
       this.changelogSentAt = 0;
       if (this.failed === undefined) await this.checkpoint();
     } finally {
