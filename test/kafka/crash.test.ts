@@ -1,27 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/runtime/createEngine.ts';
 import { keyStateCodec } from '../../src/runtime/KeyState.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { startMockBroker, type MockBroker } from './mockBroker.ts';
-import { endOffsets, produce, scenarioEngineConfig, scenarioEvents } from './fixtures/scenario.ts';
+import { endOffsets, produce, referenceStates, scenarioEvents } from './fixtures/scenario.ts';
 import { killAllWorkers, spawnWorker, waitFor, type WorkerProcess } from './workerProcess.ts';
 import type { KafkaWorkerStats } from '../../src/io/kafka/index.ts';
 
 const KEYS = 200;
 const PER_KEY = 60;
 
-/** Key states of a run without Kafka and without a crash: the same events, decided in order. */
-async function referenceStates(events: Record<string, unknown>[]): Promise<Record<string, string>> {
-  const engine = await createEngine({ ...scenarioEngineConfig, dataDir: ':memory:' });
-  try {
-    for (const raw of events) await engine.decide(engine.parser.parseValue(raw));
-    const out: Record<string, string> = {};
-    for await (const [key, state] of engine.stateStore.states()) out[key] = keyStateCodec.encode(state);
-    return out;
-  } finally {
-    await engine.close();
-  }
-}
 
 function caughtUp(stats: KafkaWorkerStats, ends: Record<string, number>): boolean {
   return Object.entries(ends).every(([tp, end]) => end === 0 || stats.offsets[tp] === end);

@@ -1,27 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../../src/runtime/createEngine.ts';
 import { keyStateCodec } from '../../src/runtime/KeyState.ts';
 import type { KafkaWorkerStats } from '../../src/io/kafka/index.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { startMockBroker, type MockBroker } from './mockBroker.ts';
-import { endOffsets, produce, scenarioEngineConfig, scenarioEvents } from './fixtures/scenario.ts';
+import { endOffsets, produce, referenceStates, scenarioEvents } from './fixtures/scenario.ts';
 import { killAllWorkers, spawnWorker, waitFor, type WorkerProcess } from './workerProcess.ts';
 
 const KEYS = 100;
 const PER_KEY = 60;
 
-/** Key states of one engine deciding the same events in order, without Kafka, without a crash. */
-async function referenceStates(events: Record<string, unknown>[]): Promise<Record<string, string>> {
-  const engine = await createEngine({ ...scenarioEngineConfig, dataDir: ':memory:' });
-  try {
-    for (const raw of events) await engine.decide(engine.parser.parseValue(raw));
-    const out: Record<string, string> = {};
-    for await (const [key, state] of engine.stateStore.states()) out[key] = keyStateCodec.encode(state);
-    return out;
-  } finally {
-    await engine.close();
-  }
-}
 
 const stats = (w: WorkerProcess) => w.get<KafkaWorkerStats>('/stats');
 const assigned = (w: WorkerProcess) => w.get<string[]>('/assigned');
