@@ -143,6 +143,30 @@ describe('patterns in the runtime', () => {
     expect(s.alerts.records.filter((a) => a.key === 'm').map((a) => a.pattern)).toEqual(['login-without-2fa']);
   });
 
+  it('tells who listens when a timer changed a key, and arms or disarms timers of states moved in or out', async () => {
+    const s = setup();
+    const engine = await s.open();
+    const changed: string[] = [];
+    engine.onTimerChange = (key) => changed.push(key);
+    await engine.ingest(engine.parser.parseValue(ev('a', 'login', T0, { mfaRequired: true })));
+    await engine.ingest(engine.parser.parseValue(ev('b', 'login', T0, { mfaRequired: true })));
+    expect(changed).toEqual([]); // events are not timer changes
+
+    // "b" leaves (its partition moved away): its timer no longer fires here.
+    engine.disarmTimers(['b']);
+    // "c" arrives from outside (a changelog restore): a copy of "a"'s state with a live partial match.
+    const store = engine.stateStore;
+    const { keyStateCodec } = await import('../src/runtime/KeyState.ts');
+    store.set('c', keyStateCodec.decode(keyStateCodec.encode(store.peek('a')!)));
+    engine.armTimers(['c', 'nobody']);
+
+    s.clock.now += 7 * MIN;
+    await engine.watermark.tick();
+    expect(changed.sort()).toEqual(['a', 'c']);
+    expect(s.alerts.records.map((a) => a.key).sort()).toEqual(['a', 'c']);
+    expect((await engine.inspectKey('b'))!.partialMatches).toEqual({ 'login-without-2fa': 1 });
+  });
+
   it('sends late events to the late output, and still decides them', async () => {
     const s = setup();
     const engine = await s.open();

@@ -78,6 +78,11 @@ export class Engine implements DecisionEngine {
   private readonly cepOut: StepOutput = createStepOutput();
   /** Shadow-pattern matches of the event being processed (reported in its decision). */
   private shadowMatches: MatchSummary[] | undefined;
+  /**
+   * Called when a timer (not an event) changed a key's state — a window expired, a trailing
+   * `notFollowedBy` completed. A Kafka worker uses it to put the key in its changelog.
+   */
+  onTimerChange: ((key: string) => void) | undefined;
   /** Derived `match:<pattern>` events of the event being processed, added to its key's history after it. */
   private readonly derived: RecentEvent[] = [];
 
@@ -475,7 +480,28 @@ export class Engine implements DecisionEngine {
     }
     this.scheduleKey(key, state, true);
     this.store.markDirty(key);
+    this.onTimerChange?.(key);
     await this.store.commit();
+  }
+
+  /**
+   * Arms the timers of keys whose state was put in the store from outside the engine (a Kafka
+   * worker restoring a partition from its changelog): each key's earliest pattern deadline, as
+   * held in its state. Keys not in memory, or without a live partial match, are skipped.
+   */
+  armTimers(keys: Iterable<string>): void {
+    for (const key of keys) {
+      const state = this.store.peek(key);
+      if (state !== undefined && state.deadline !== null) this.scheduleKey(key, state, true);
+    }
+  }
+
+  /** Disarms the timers of keys whose state is leaving this engine (a partition moved to another worker). */
+  disarmTimers(keys: Iterable<string>): void {
+    for (const key of keys) {
+      this.watermark.cancel(key);
+      this.store.deleteRecord(TIMER_RECORD_PREFIX + key);
+    }
   }
 
   /** The derived event `match:<pattern>` as features see it. */

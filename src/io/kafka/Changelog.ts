@@ -37,6 +37,8 @@ export interface RestoredPartition {
  * the states, and the last marker. Restore = the most advanced record of each key; resume at
  * the highest marker, skipping per key the events a record ahead of it already holds.
  */
+const EMPTY_KEYS: ReadonlySet<string> = new Set();
+
 export class Changelog {
   private readonly touched = new Map<number, Set<string>>();
   /** Keys known per partition (processed or restored), for dropping a partition that moved away. */
@@ -57,6 +59,25 @@ export class Changelog {
       this.touched.set(partition, set);
     }
     set.add(key);
+  }
+
+  /**
+   * A key changed without an event of its own (a pattern timer fired): touched in the partition it
+   * is known in. False when no partition knows it (then it is not this worker's to publish).
+   */
+  touchKnown(key: string): boolean {
+    for (const [partition, keys] of this.known) {
+      if (keys.has(key)) {
+        this.touch(partition, key);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The keys known in a partition (processed or restored there). */
+  keysOf(partition: number): ReadonlySet<string> {
+    return this.known.get(partition) ?? EMPTY_KEYS;
   }
 
   /** Keys changed and not yet captured, by partition (without clearing them). */

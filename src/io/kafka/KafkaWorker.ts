@@ -156,7 +156,10 @@ export class KafkaWorker {
     this.output = new KafkaOutput(this.producer);
     alerts?.attach(this.output);
     if (options.topics.changelog !== false) {
-      this.changelog = new Changelog(this.kafka, this.producer, options.topics.changelog, this.store);
+      const changelog = new Changelog(this.kafka, this.producer, options.topics.changelog, this.store);
+      this.changelog = changelog;
+      // A timer that changes a key (a window expires, a trailing notFollowedBy completes) puts it in the changelog too.
+      engine.onTimerChange = (key) => void changelog.touchKnown(key);
     }
     if (metrics !== undefined) {
       this.metrics.deadLetters = metrics.counter('kafka_dead_letters_total', 'Kafka messages that failed validation, sent to the dead-letter topic.');
@@ -370,6 +373,8 @@ export class KafkaWorker {
     if (prepared.kind === 'restore' && this.assignment.has(`${topic}\u0000${partition}`)) {
       const { restored } = prepared;
       this.changelog!.apply(partition, restored);
+      // Restored partial matches keep their windows: their timers are armed here, as after a restart.
+      this.engine.armTimers(restored.states.keys());
       this.counters.restoredKeys += restored.states.size;
       next = restored.resume;
       // In memory now; the next checkpoint writes states and offsets in one batch.
@@ -464,6 +469,8 @@ export class KafkaWorker {
       const tp = `${p.topic}/${p.partition}`;
       if (this.releasing.get(tp) === p) this.releasing.delete(tp);
       if (this.changelog === undefined || this.owned.has(tp)) continue;
+      // Its keys' timers go with it (the new owner arms them when it restores the partition).
+      this.engine.disarmTimers(this.changelog.keysOf(p.partition));
       this.changelog.drop(p.partition);
       // Taken again later, it is restored from the changelog (written by the next checkpoint).
       this.store.putMeta(p.meta, '');
