@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Watermark } from './Watermark.ts';
+import { FIRE_SLICE, Watermark } from './Watermark.ts';
 
 describe('Watermark', () => {
   it('trails the latest event time by the out-of-orderness bound and never goes back', () => {
@@ -51,6 +51,29 @@ describe('Watermark', () => {
     w.advanceTo(Infinity);
     await w.tick();
     expect(fired).toHaveLength(2); // a's stale 50 and the cancelled c do not fire
+    expect(w.pending).toBe(0);
+  });
+});
+
+describe('Watermark bursts', () => {
+  it('fires a burst of due timers a slice per turn of the event loop, every one exactly once', async () => {
+    const w = new Watermark({ outOfOrdernessMs: 0, idleAdvance: false });
+    const fired: string[] = [];
+    w.onDue = async (key) => {
+      fired.push(key);
+    };
+    const keys = Array.from({ length: FIRE_SLICE * 3 + 5 }, (_, i) => `k${i}`);
+    for (const k of keys) w.schedule(k, 10);
+    w.observe(20);
+    const ticked = w.tick();
+    expect(fired).toHaveLength(FIRE_SLICE); // the first slice now; the rest after other work had its turn
+    let requestRan = false;
+    setImmediate(() => {
+      requestRan = true;
+    });
+    await ticked;
+    expect(requestRan).toBe(true);
+    expect(fired.sort()).toEqual([...keys].sort());
     expect(w.pending).toBe(0);
   });
 });

@@ -23,6 +23,9 @@ interface Timer {
   key: string;
 }
 
+/** Due timers fired per turn of the event loop (see `Watermark.fire`). */
+export const FIRE_SLICE = 128;
+
 /**
  * Event time of the runtime: a watermark with bounded out-of-orderness, and a timer per key (its
  * earliest pattern deadline) that fires once the watermark reaches it. A min-heap with lazy
@@ -107,10 +110,25 @@ export class Watermark {
       }
     }
     if (due.length === 0) return Promise.resolve();
-    this.ticking = Promise.all(due.map((key) => this.onDue(key, w).catch(this.onError))).then(() => {
+    this.ticking = this.fire(due, w).then(() => {
       this.ticking = undefined;
     });
     return this.ticking;
+  }
+
+  /**
+   * Runs the due keys' callbacks, `FIRE_SLICE` per turn of the event loop: a burst of due timers
+   * (after an idle spell, or keys restored together) yields to requests between slices instead
+   * of stalling them. An event that arrives for a key still waiting advances that key's time
+   * itself; its late timer then finds nothing left to expire.
+   */
+  private async fire(due: string[], w: number): Promise<void> {
+    const running: Promise<void>[] = new Array(due.length);
+    for (let i = 0; i < due.length; i++) {
+      if (i > 0 && i % FIRE_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      running[i] = this.onDue(due[i]!, w).catch(this.onError);
+    }
+    await Promise.all(running);
   }
 
   /** Starts checking timers on the wall clock (live sources). */
