@@ -22,8 +22,9 @@ export class IdWindow {
     return this.members.has(id);
   }
 
-  /** Appends an id (the caller checked it is not already there). */
+  /** Appends an id; an id already in the window stays where it is. */
   add(id: string, time: number): void {
+    if (this.members.has(id)) return;
     this.members.add(id);
     this.ids.push(id);
     this.times.push(time);
@@ -69,7 +70,7 @@ export class IdWindow {
 
   static of(entries: Iterable<readonly [string, number]>): IdWindow {
     const w = new IdWindow();
-    for (const [id, time] of entries) if (!w.has(id)) w.add(id, time);
+    for (const [id, time] of entries) w.add(id, time);
     return w;
   }
 }

@@ -85,3 +85,14 @@ describe('RecentLog', () => {
     expect(JSON.parse(`[${log.toJsonItems()}]`)).toHaveLength(25);
   });
 });
+
+describe('IdWindow duplicates', () => {
+  it('adding an id already in the window changes nothing', () => {
+    const w = IdWindow.of([['a', 1], ['b', 2]]);
+    w.add('a', 3);
+    expect(w.size).toBe(2);
+    expect(w.shift()).toBe('a');
+    expect(w.has('a')).toBe(false);
+    expect(w.toJsonItems()).toBe('"b",2');
+  });
+});

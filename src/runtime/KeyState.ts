@@ -105,8 +105,7 @@ export const keyStateCodec = {
     if (doc.v !== 1) throw new Error(`unknown key state version ${String(doc.v)}`);
     const ids = new IdWindow();
     for (let j = 0; j + 1 < doc.i.length; j += 2) {
-      const id = doc.i[j] as string;
-      if (!ids.has(id)) ids.add(id, doc.i[j + 1] as number);
+      ids.add(doc.i[j] as string, doc.i[j + 1] as number);
     }
     let cep: Map<string, PatternSlot> | undefined;
     if (doc.c !== undefined) {
