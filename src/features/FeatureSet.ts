@@ -7,7 +7,7 @@ import { FeatureState, type EncodedFeatureState } from './FeatureState.ts';
 import { decodeState, encodeState } from './stateCodec.ts';
 import { upperBound } from './sortedSearch.ts';
 import type { FeatureDefinition, FeatureDescription, FeatureOutput } from './types.ts';
-import { COUNT, SEEN, type WindowFeature } from './WindowFeature.ts';
+import { COUNT, type WindowFeature } from './WindowFeature.ts';
 import { COL_HORIZON, DROPPED, END, FIRST, HEAD, HORIZON, LAST, pushHeader, WindowLog } from './WindowLog.ts';
 
 /** Which events a group of features counts: event types (null = all) and a filter (null = none). */
@@ -147,7 +147,7 @@ export class FeatureSet {
         // count reads neither its aux (none) nor the columns
         const v = w.op === COUNT ? w.value(num, h, null, ts[p]!, NO_COLS, event) : w.value(num, h, state.aux[i], ts[p]!, state.cols[p]!, event);
         out[w.name] = v;
-        if (!w.exactAt(num, h, event.time) && !(v === null && w.op === SEEN)) {
+        if (!w.exactAt(num, h, event.time)) {
           exact = false;
           if (approximate !== undefined) approximate.push(w.name);
         }

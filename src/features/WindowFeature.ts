@@ -1,7 +1,6 @@
 import type { ArgusEvent } from '../events/ArgusEvent.ts';
 import type { Getter } from '../events/path.ts';
 import { sumAdd, sumValue } from './exactSum.ts';
-import { primitiveOf } from './Feature.ts';
 import { upperBound } from './sortedSearch.ts';
 import type { FeatureKind, FeatureValue, FieldValue } from './types.ts';
 import { COL_HORIZON, END, HEAD, HORIZON, LAST } from './WindowLog.ts';
@@ -12,8 +11,7 @@ export const AVG = 2;
 export const MIN = 3;
 export const MAX = 4;
 export const DISTINCT = 5;
-export const SEEN = 6;
-const OPS: Partial<Record<FeatureKind, number>> = { count: COUNT, sum: SUM, avg: AVG, min: MIN, max: MAX, distinctCount: DISTINCT, seen: SEEN };
+const OPS: Partial<Record<FeatureKind, number>> = { count: COUNT, sum: SUM, avg: AVG, min: MIN, max: MAX, distinctCount: DISTINCT };
 
 /** Scalars of one windowed feature in the key's number array, from its offset. */
 /** the running aggregate covers entries with time > LOW */
@@ -77,7 +75,7 @@ export class WindowFeature {
   /** The feature's per-key aux object (null for count). */
   createAux(): unknown {
     const op = this.op;
-    if (op === DISTINCT || op === SEEN) return new Map<FieldValue, number>();
+    if (op === DISTINCT) return new Map<FieldValue, number>();
     if (op === SUM || op === AVG || op === MIN || op === MAX) return [];
     return null;
   }
@@ -101,7 +99,7 @@ export class WindowFeature {
   private reset(num: number[], aux: unknown): void {
     num[this.at + N] = 0;
     num[this.at + DQH] = 0;
-    if (this.op === DISTINCT || this.op === SEEN) (aux as Map<FieldValue, number>).clear();
+    if (this.op === DISTINCT) (aux as Map<FieldValue, number>).clear();
     else if (aux !== null) (aux as number[]).length = 0;
   }
 
@@ -112,8 +110,6 @@ export class WindowFeature {
       case SUM:
       case DISTINCT:
         return 0;
-      case SEEN:
-        return primitiveOf(this.get!(event.data)) === undefined ? null : false;
       default:
         return null;
     }
@@ -143,8 +139,8 @@ export class WindowFeature {
 
   describeValue(num: number[], h: number, t: number[] | null, cols: unknown[][], time: number): FeatureValue {
     const from = time - this.window;
-    if (t === null) return this.op === SEEN ? 0 : this.empty({ id: '', type: '', key: '', time, data: {} });
-    return this.op === SEEN ? this.distinctBetween(num, h, t, cols, from, time) : this.between(num, h, t, cols, from, time, undefined);
+    if (t === null) return this.empty({ id: '', type: '', key: '', time, data: {} });
+    return this.between(num, h, t, cols, from, time, undefined);
   }
 
   // ── running aggregate ──────────────────────────────────────────────────────────────────
@@ -166,12 +162,8 @@ export class WindowFeature {
         const h = num[at + DQH]!;
         return h < dq.length ? (cols[this.col]![dq[h]!] as number) : null;
       }
-      case DISTINCT:
+      default: // DISTINCT
         return (aux as Map<FieldValue, number>).size;
-      default: {
-        const x = primitiveOf(this.get!(event.data));
-        return x === undefined ? null : (aux as Map<FieldValue, number>).has(x);
-      }
     }
   }
 
@@ -209,15 +201,8 @@ export class WindowFeature {
         }
         return m === m ? m : null;
       }
-      case DISTINCT:
+      default: // DISTINCT
         return this.distinctBetween(num, h, t, cols, from, to);
-      default: {
-        const x = event === undefined ? undefined : primitiveOf(this.get!(event.data));
-        if (x === undefined) return null;
-        const vals = cols[this.col]!;
-        for (let i = lo; i < hi; i++) if (vals[i] === x) return true;
-        return false;
-      }
     }
   }
 
