@@ -104,7 +104,7 @@ export class WindowFeature {
   }
 
   /** Value of an empty history (no log yet). */
-  empty(event: ArgusEvent): FeatureValue {
+  empty(): FeatureValue {
     switch (this.op) {
       case COUNT:
       case SUM:
@@ -121,14 +121,14 @@ export class WindowFeature {
     const clock = num[0]!;
     const time = event.time;
     const from = time - this.window;
-    if (t === null) return this.empty(event);
+    if (t === null) return this.empty();
     if (time >= clock && from >= num[this.at + LOW]!) {
       // in order: nothing in the window if the last entry is at or before its start (no log access)
-      if (num[h + LAST]! <= from) return this.empty(event);
+      if (num[h + LAST]! <= from) return this.empty();
       this.advance(num, h, aux, t, cols, from);
       return this.current(num, aux, t, cols, event);
     }
-    return this.between(num, h, t, cols, from, time, event);
+    return this.between(num, h, t, cols, from, time);
   }
 
   /** Whether the value at `time` has every entry of its window (none was dropped after its start). */
@@ -139,8 +139,8 @@ export class WindowFeature {
 
   describeValue(num: number[], h: number, t: number[] | null, cols: unknown[][], time: number): FeatureValue {
     const from = time - this.window;
-    if (t === null) return this.empty({ id: '', type: '', key: '', time, data: {} });
-    return this.between(num, h, t, cols, from, time, undefined);
+    if (t === null) return this.empty();
+    return this.between(num, h, t, cols, from, time);
   }
 
   // ── running aggregate ──────────────────────────────────────────────────────────────────
@@ -168,7 +168,7 @@ export class WindowFeature {
   }
 
   /** The value over `(from, to]` by a scan of the log (out-of-order events, describe); no mutation. */
-  between(num: number[], h: number, t: number[], cols: unknown[][], from: number, to: number, event: ArgusEvent | undefined): FeatureValue {
+  between(num: number[], h: number, t: number[], cols: unknown[][], from: number, to: number): FeatureValue {
     const times = t;
     const lo = upperBound(times, num[h + HEAD]!, times.length, from);
     const hi = upperBound(times, lo, times.length, to);
