@@ -239,8 +239,11 @@ async function runLevel(p: CompiledPattern, events: ArgusEvent[], batch: number,
       for (let i = from; i < to; i++) {
         const e = events[i]!;
         const key = e.key;
-        if (!store.isLoaded(key)) await store.load(key); // evicted since the batch's load (small caches only)
-        const before = store.peek(key);
+        let before = store.peek(key);
+        if (before === undefined && !store.isLoaded(key)) {
+          await store.load(key); // evicted since the batch's load (small caches only)
+          before = store.peek(key);
+        }
         const after = processEvent(p, before, e, out);
         if (after !== undefined) {
           if (after !== before) store.set(key, after);
