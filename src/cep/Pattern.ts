@@ -1,4 +1,4 @@
-import type { Contiguity } from './types.ts';
+import type { Contiguity, StageSource } from './types.ts';
 
 type Duration = number | string;
 type Json = Record<string, unknown>;
@@ -9,18 +9,7 @@ export type AfterMatchJson =
   | { skipToFirst: string; throwOnMiss?: boolean }
   | { skipToLast: string; throwOnMiss?: boolean };
 
-interface StageJson {
-  name: string;
-  contiguity?: Contiguity;
-  where?: unknown;
-  times?: number | { min: number; max?: number };
-  optional?: boolean;
-  greedy?: boolean;
-  inner?: 'relaxed' | 'strict' | 'any';
-  until?: unknown;
-  within?: Duration;
-  group?: StageJson[];
-}
+type StageJson = StageSource<Duration>;
 
 const STAGE_ORDER = ['name', 'contiguity', 'where', 'times', 'optional', 'greedy', 'inner', 'until', 'within', 'group'] as const;
 

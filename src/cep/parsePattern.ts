@@ -3,24 +3,13 @@ import { compileCondition } from '../conditions/index.ts';
 import { MalformedPatternError, ValidationError, fromZodIssues, type ValidationIssue } from '../errors.ts';
 import { durationSchema } from '../events/index.ts';
 import { stageFact } from './stageFact.ts';
-import type { AfterMatch, Contiguity, EvalContext, PatternDefinition, StageDefinition } from './types.ts';
+import type { AfterMatch, Contiguity, EvalContext, PatternDefinition, StageDefinition, StageSource } from './types.ts';
 
 type Path = (string | number)[];
 
 const positiveDuration = durationSchema.refine((ms) => ms > 0, { message: 'must be a positive duration' });
 
-interface RawStage {
-  name: string;
-  contiguity?: Contiguity;
-  where?: unknown;
-  times?: number | { min: number; max?: number };
-  optional?: boolean;
-  greedy?: boolean;
-  inner?: 'relaxed' | 'strict' | 'any';
-  until?: unknown;
-  within?: number;
-  group?: RawStage[];
-}
+type RawStage = StageSource<number>;
 
 const timesSchema = z.union([
   z.number().int('must be an integer').min(1, 'must be at least 1'),

@@ -3,6 +3,23 @@ import type { Predicate } from '../conditions/types.ts';
 
 /** Relation of a stage to the previous one (spec/patterns.md §2.1). */
 export type Contiguity = 'next' | 'followedBy' | 'followedByAny' | 'notNext' | 'notFollowedBy';
+
+/**
+ * A stage as pattern JSON writes it (spec §2). `W` is how `within` is given: a duration (`"10m"`
+ * or ms) in what the builder writes, milliseconds once the schema has parsed it.
+ */
+export interface StageSource<W> {
+  name: string;
+  contiguity?: Contiguity;
+  where?: unknown;
+  times?: number | { min: number; max?: number };
+  optional?: boolean;
+  greedy?: boolean;
+  inner?: 'relaxed' | 'strict' | 'any';
+  until?: unknown;
+  within?: W;
+  group?: StageSource<W>[];
+}
 /** Contiguity between the events a quantifier takes (§3). */
 export type InnerContiguity = 'relaxed' | 'strict' | 'any';
 
