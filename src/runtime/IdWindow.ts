@@ -75,7 +75,3 @@ export class IdWindow {
   }
 }
 
-/** A number as JSON writes it (`null` for NaN and infinities). */
-export function jsonNumber(n: number): string {
-  return Number.isFinite(n) ? String(n) : 'null';
-}

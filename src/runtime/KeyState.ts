@@ -1,5 +1,5 @@
 import { decodeState, encodeState, type KeyState as MatcherState } from '../cep/index.ts';
-import { IdWindow, jsonNumber } from './IdWindow.ts';
+import { IdWindow } from './IdWindow.ts';
 import { RecentLog, type RecentEvent } from './RecentLog.ts';
 import type { Outcome } from './types.ts';
 
@@ -79,21 +79,21 @@ interface EncodedKeyState {
  */
 export const keyStateCodec = {
   encode(state: KeyState): string {
-    const d = state.decisions;
+    // (JSON.stringify of a number or null writes what JSON.stringify of the whole document would)
     let s =
-      '{"v":1,"n":' + jsonNumber(state.eventCount) +
-      ',"f":' + nullableNumber(state.firstSeen) +
-      ',"l":' + nullableNumber(state.lastSeen) +
-      ',"d":[' + jsonNumber(d[0]) + ',' + jsonNumber(d[1]) + ',' + jsonNumber(d[2]) +
-      '],"r":[' + state.recent.toJsonItems() +
+      '{"v":1,"n":' + JSON.stringify(state.eventCount) +
+      ',"f":' + JSON.stringify(state.firstSeen) +
+      ',"l":' + JSON.stringify(state.lastSeen) +
+      ',"d":' + JSON.stringify(state.decisions) +
+      ',"r":[' + state.recent.toJsonItems() +
       '],"i":[' + state.ids.toJsonItems() + ']';
     if (state.cep !== undefined) {
       const c: Record<string, [string, unknown]> = {};
       for (const [id, slot] of state.cep) c[id] = [slot.hash, encodeState(slot.state)];
       s += ',"c":' + JSON.stringify(c);
     }
-    if (state.cepTime !== null) s += ',"ct":' + jsonNumber(state.cepTime);
-    if (state.deadline !== null) s += ',"dl":' + jsonNumber(state.deadline);
+    if (state.cepTime !== null) s += ',"ct":' + JSON.stringify(state.cepTime);
+    if (state.deadline !== null) s += ',"dl":' + JSON.stringify(state.deadline);
     if (state.features !== undefined) {
       const x = JSON.stringify(state.features);
       if (x !== undefined) s += ',"x":' + x;
@@ -131,7 +131,3 @@ export const keyStateCodec = {
     };
   },
 };
-
-function nullableNumber(n: number | null): string {
-  return n === null ? 'null' : jsonNumber(n);
-}
