@@ -8,7 +8,7 @@
  *
  *   node --max-semi-space-size=32 --import tsx bench/engine.bench.ts [--events 300000] [--keys 20000] [--concurrency 1000]
  */
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,10 +34,7 @@ export async function main(argv: string[] = []): Promise<void> {
 
   const catalogDir = mkdtempSync(join(tmpdir(), 'argus-bench-catalog-'));
   const target = writeTargetCatalog(join(catalogDir, 'target'));
-  const rulesOnly = writeTargetCatalog(join(catalogDir, 'rules-only'));
-  unlinkSync(join(rulesOnly.rulesDir, 'features.json'));
-  rmSync(rulesOnly.patternsDir, { recursive: true });
-  mkdirSync(rulesOnly.patternsDir);
+  const rulesOnly = writeTargetCatalog(join(catalogDir, 'rules-only'), { rulesOnly: true });
   const cases = [
     { name: '20 rules', rulesDir: rulesOnly.rulesDir, patternsDir: rulesOnly.patternsDir, durability: 'sync' as const },
     { name: '20 rules + 10 features + 4 patterns', rulesDir: target.rulesDir, patternsDir: target.patternsDir, durability: 'sync' as const },

@@ -24,11 +24,14 @@ export const TARGET_FEATURES = [
   'impossible_travel_matches_1h',
 ];
 
-export function writeTargetCatalog(dir: string, sampleRoot = '.'): { rulesDir: string; patternsDir: string } {
+/** `rulesOnly`: the 20 rules, policy and lists alone (no features, an empty patterns directory). */
+export function writeTargetCatalog(dir: string, options: { rulesOnly?: boolean; sampleRoot?: string } = {}): { rulesDir: string; patternsDir: string } {
+  const sampleRoot = options.sampleRoot ?? '.';
   const rulesDir = join(dir, 'rules');
   const patternsDir = join(dir, 'patterns');
   mkdirSync(rulesDir, { recursive: true });
-  cpSync(join(sampleRoot, 'patterns'), patternsDir, { recursive: true });
+  if (options.rulesOnly === true) mkdirSync(patternsDir, { recursive: true });
+  else cpSync(join(sampleRoot, 'patterns'), patternsDir, { recursive: true });
   cpSync(join(sampleRoot, 'rules', 'lists'), join(rulesDir, 'lists'), { recursive: true });
   cpSync(join(sampleRoot, 'rules', 'policy.json'), join(rulesDir, 'policy.json'));
   let rules = 0;
@@ -39,6 +42,7 @@ export function writeTargetCatalog(dir: string, sampleRoot = '.'): { rulesDir: s
     rules++;
   }
   if (rules !== 20) throw new Error(`the target catalog needs 20 rules, the sample gave ${rules}`);
+  if (options.rulesOnly === true) return { rulesDir, patternsDir };
   const features = JSON.parse(readFileSync(join(sampleRoot, 'rules', 'features.json'), 'utf8')) as { features: { name: string }[] };
   features.features = features.features.filter((f) => TARGET_FEATURES.includes(f.name));
   if (features.features.length !== 10) throw new Error(`the target catalog needs 10 features, the sample gave ${features.features.length}`);
