@@ -27,7 +27,7 @@ import {
   compilePattern,
   createStepOutput,
   decodeState,
-  encodeState,
+  encodeStateJson,
   parsePattern,
   processEvent,
   type CompiledPattern,
@@ -172,9 +172,9 @@ const load = (): string => `load ${loadavg().map((x) => x.toFixed(2)).join(' ')}
 // ---------------------------------------------------------------------------------------------
 // (c) the matcher with LevelDB-backed key state
 
-/** The matcher state codec of (c): `encodeState` as JSON (the runtime's key state codec does the same inside its envelope). */
+/** The matcher state codec of (c): `encodeStateJson` (the runtime's key state codec does the same inside its envelope). */
 const matcherCodec: StateCodec<KeyState> = {
-  encode: (state) => JSON.stringify(encodeState(state)),
+  encode: (state) => encodeStateJson(state),
   decode: (text) => decodeState(JSON.parse(text)) as KeyState,
 };
 

@@ -68,6 +68,68 @@ function nodeOf(node: BufferNode, events: EncodedKeyState['events'], nodes: Enco
   return nodeIndex.get(node)!;
 }
 
+/** Numbers as `JSON.stringify` writes them (non-finite → null). */
+const num = (x: number): string => (x - x === 0 ? '' + x : 'null');
+
+/** Marks of `encodeStateJson`: a node or entry whose `mark` equals the current one is written in this call. */
+let epoch = 0;
+let jsonEvents = '';
+let jsonNodes = '';
+let eventCount = 0;
+let nodeCount = 0;
+
+/**
+ * `JSON.stringify(encodeState(state))`, byte for byte, without the intermediate document: the
+ * hot path of every group commit. Each buffered event's JSON is made once, when first written,
+ * and kept on its entry (events in the buffer never change).
+ */
+export function encodeStateJson(state: KeyState | undefined): string {
+  if (state === undefined) return 'null';
+  if (++epoch === 0x3fffffff) epoch = 1;
+  jsonEvents = '';
+  jsonNodes = '';
+  eventCount = 0;
+  nodeCount = 0;
+  let partials = '';
+  for (let i = 0; i < state.partials.length; i++) partials += (i === 0 ? '' : ',') + partialJson(state.partials[i]!);
+  let held = '';
+  if (state.held !== null) for (let i = 0; i < state.held.length; i++) held += (i === 0 ? '' : ',') + partialJson(state.held[i]!);
+  const s = '{"v":1,"seq":' + num(state.seq) + ',"events":[' + jsonEvents + '],"nodes":[' + jsonNodes + '],"partials":[' + partials + '],"held":[' + held + ']}';
+  jsonEvents = '';
+  jsonNodes = '';
+  return s;
+}
+
+function partialJson(cs: ComputationState): string {
+  return '[' + cs.state + ',' + nodeJson(cs.node) + ',' + num(cs.startTime) + ',' + num(cs.startSeq) + ',' + num(cs.prevTime) + ',' + (cs.deadline === Infinity ? 'null' : num(cs.deadline)) + ']';
+}
+
+/** The index of `node` in this call's nodes, writing it (and the part of its chain not written yet) first. */
+function nodeJson(node: BufferNode): number {
+  if (node.mark === epoch) return node.index;
+  chain.length = 0;
+  for (let n: BufferNode | null = node; n !== null && n.mark !== epoch; n = n.prev) chain.push(n);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const n = chain[i]!;
+    const entry = n.entry;
+    if (entry.mark !== epoch) {
+      entry.mark = epoch;
+      entry.index = eventCount++;
+      let json = entry.json;
+      if (json === undefined) {
+        const ev = entry.event;
+        json = entry.json = JSON.stringify([ev.id, ev.type, ev.time, ev.key, ev.data, entry.seq]);
+      }
+      jsonEvents += entry.index === 0 ? json : ',' + json;
+    }
+    n.mark = epoch;
+    n.index = nodeCount++;
+    jsonNodes += (n.index === 0 ? '[' : ',[') + entry.index + ',' + n.stage + ',' + (n.prev === null ? -1 : n.prev.index) + ']';
+  }
+  chain.length = 0;
+  return node.index;
+}
+
 /** Rebuilds a key's state from `encodeState`'s output (reference counts included). */
 export function decodeState(json: unknown): KeyState | undefined {
   if (json === null || json === undefined) return undefined;

@@ -24,5 +24,5 @@ export {
   createStepOutput,
   SkipStrategyError,
 } from './processEvent.ts';
-export { encodeState, decodeState, type EncodedKeyState } from './encodeState.ts';
+export { encodeState, encodeStateJson, decodeState, type EncodedKeyState } from './encodeState.ts';
 export { matchEvents, toMatchOutput, PatternMatcher } from './matchEvents.ts';

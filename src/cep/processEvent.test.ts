@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ArgusEvent } from '../events/ArgusEvent.ts';
 import { compilePattern, type CompiledPattern } from './compilePattern.ts';
-import { decodeState, encodeState } from './encodeState.ts';
+import { decodeState, encodeState, encodeStateJson } from './encodeState.ts';
 import { matchEvents, toMatchOutput } from './matchEvents.ts';
 import { parsePattern } from './parsePattern.ts';
 import { advanceTime, createStepOutput, nextDeadline, processEvent } from './processEvent.ts';
@@ -26,7 +26,7 @@ function run(p: CompiledPattern, events: ArgusEvent[], cut = -1): MatchOutput[] 
   let st: KeyState | undefined;
   events.forEach((e, i) => {
     st = processEvent(p, st, e, out);
-    if (i === cut) st = decodeState(JSON.parse(JSON.stringify(encodeState(st))));
+    if (i === cut) st = decodeState(JSON.parse(encodeStateJson(st)));
   });
   advanceTime(p, st, Infinity, out);
   return out.results.map(toMatchOutput);
@@ -107,6 +107,25 @@ describe('processEvent: state encoding', () => {
       ['e1', 'a', 1, {}],
       ['e2', 'b', 2, {}],
     ]);
+  });
+
+  it.each(Object.keys(PATTERNS))('%s: the direct JSON writer gives the bytes of JSON.stringify(encodeState) after every event', (name) => {
+    const p = compile(PATTERNS[name]);
+    const out = createStepOutput();
+    // two keys stepped in turn: each encode must see only its own state's nodes and events
+    const states: (KeyState | undefined)[] = [undefined, undefined];
+    let nonEmpty = 0;
+    EVENTS.forEach((e, i) => {
+      const k = i % 2;
+      states[k] = processEvent(p, states[k], e, out);
+      for (const st of [states[k], states[1 - k], states[k]]) {
+        const text = encodeStateJson(st);
+        expect(text).toBe(JSON.stringify(encodeState(st)));
+        if (st !== undefined) nonEmpty++;
+      }
+    });
+    expect(nonEmpty).toBeGreaterThan(0);
+    expect(encodeStateJson(undefined)).toBe('null');
   });
 
   it('writes each buffered event once however many partial matches hold it', () => {

@@ -10,6 +10,9 @@ import type { BufferEntry, BufferNode, KeyState } from './types.ts';
  */
 export class Entry implements BufferEntry {
   refs = 0;
+  mark = 0;
+  index = 0;
+  json: string | undefined = undefined;
   constructor(
     readonly event: ArgusEvent,
     readonly seq: number,
@@ -18,6 +21,8 @@ export class Entry implements BufferEntry {
 
 export class Node implements BufferNode {
   refs = 0;
+  mark = 0;
+  index = 0;
   constructor(
     readonly entry: BufferEntry,
     readonly stage: number,

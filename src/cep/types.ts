@@ -88,6 +88,11 @@ export interface BufferEntry {
   readonly seq: number;
   /** Number of nodes that reference this event. */
   refs: number;
+  /** @internal `encodeStateJson`'s scratch: the call that last wrote it, and its index there. */
+  mark: number;
+  index: number;
+  /** @internal its encoded form (`[id, type, time, key, data, seq]` as JSON), made once. */
+  json: string | undefined;
 }
 
 /**
@@ -101,6 +106,9 @@ export interface BufferNode {
   readonly prev: BufferNode | null;
   /** Partial matches and later nodes that point here; released at zero. */
   refs: number;
+  /** @internal `encodeStateJson`'s scratch: the call that last wrote it, and its index there. */
+  mark: number;
+  index: number;
 }
 
 /** A partial match (SASE / FlinkCEP `ComputationState`). */

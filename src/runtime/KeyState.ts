@@ -1,4 +1,4 @@
-import { decodeState, encodeState, type KeyState as MatcherState } from '../cep/index.ts';
+import { decodeState, encodeStateJson, type KeyState as MatcherState } from '../cep/index.ts';
 import { IdWindow } from './IdWindow.ts';
 import { RecentLog, type RecentEvent } from './RecentLog.ts';
 import type { Outcome } from './types.ts';
@@ -88,9 +88,9 @@ export const keyStateCodec = {
       ',"r":[' + state.recent.toJsonItems() +
       '],"i":[' + state.ids.toJsonItems() + ']';
     if (state.cep !== undefined) {
-      const c: Record<string, [string, unknown]> = {};
-      for (const [id, slot] of state.cep) c[id] = [slot.hash, encodeState(slot.state)];
-      s += ',"c":' + JSON.stringify(c);
+      let c = '';
+      for (const [id, slot] of state.cep) c += (c === '' ? '' : ',') + JSON.stringify(id) + ':[' + JSON.stringify(slot.hash) + ',' + encodeStateJson(slot.state) + ']';
+      s += ',"c":{' + c + '}';
     }
     if (state.cepTime !== null) s += ',"ct":' + JSON.stringify(state.cepTime);
     if (state.deadline !== null) s += ',"dl":' + JSON.stringify(state.deadline);
