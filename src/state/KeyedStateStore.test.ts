@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StateStoreError } from '../errors.ts';
 import { ControlledBackend } from './ControlledBackend.ts';
@@ -393,6 +394,50 @@ describe('eviction', () => {
     await committed;
     await store.commit();
     expect(await backend.inner.getMany(['k:inflight', 'k:dirty'])).toEqual(['{"n":-1}', '{"n":-2}']);
+  });
+
+  it('under any mix of reads, writes, deletes and commits with a tiny cache, every key reads back its last value', async () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), key: fc.integer({ min: 0, max: 7 }), n: fc.integer() }),
+      fc.record({ kind: fc.constant('bump' as const), key: fc.integer({ min: 0, max: 7 }) }),
+      fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 7 }) }),
+      fc.record({ kind: fc.constant('commit' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 60 }), fc.integer({ min: 1, max: 4 }), async (ops, max) => {
+        const store = await openStore(new MemoryBackend(), { maxCachedKeys: max });
+        const model = new Map<string, number>();
+        for (const o of ops) {
+          if (o.kind === 'commit') {
+            await store.commit();
+            expect(store.stats().cachedKeys).toBeLessThanOrEqual(max);
+            continue;
+          }
+          const key = `k${o.key}`;
+          if (o.kind === 'set') {
+            store.set(key, { n: o.n });
+            model.set(key, o.n);
+          } else if (o.kind === 'delete') {
+            store.delete(key);
+            model.delete(key);
+          } else {
+            // read-modify-write in place, as the runtime does
+            const state = store.isLoaded(key) ? store.peek(key) : await store.load(key);
+            if (state === undefined) continue;
+            state.n++;
+            store.markDirty(key);
+            model.set(key, state.n);
+          }
+        }
+        await store.commit();
+        for (let k = 0; k < 8; k++) {
+          const n = model.get(`k${k}`);
+          expect(await store.load(`k${k}`)).toEqual(n === undefined ? undefined : { n });
+        }
+        await store.close();
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('evicts in least-recently-used order: a peeked key survives', async () => {

@@ -15,7 +15,7 @@ export interface KeyedStateStoreOptions<S> {
   groupCommitMs?: number;
   /** fsync every batch (survives power loss) — default `true`; `false` survives a process crash only. */
   sync?: boolean;
-  /** Cache bound: least-recently-used clean keys are evicted above it. Default 1,000,000. */
+  /** Cache bound: clean keys are evicted above it, least recently used first (CLOCK). Default 1,000,000. */
   maxCachedKeys?: number;
   /**
    * Record and metadata writes (and deletes) kept in memory after they landed, for `getRecord`:
@@ -78,8 +78,11 @@ class Entry<S> {
   rejectLoad: ((err: unknown) => void) | undefined = undefined;
   /** `set`/`delete` happened while loading: the loaded value is stale and is ignored. */
   overridden = false;
+  /** In the eviction list (clean entries join it when they land or load; others leave it lazily). */
   inLru = false;
-  /** LRU neighbours: `newer` towards the head (most recent), `older` towards the tail. */
+  /** Read or written since eviction last passed it: it gets a second chance (CLOCK). */
+  used = false;
+  /** Eviction-list neighbours: `newer` towards the head, `older` towards the tail. */
   newer: Entry<S> | undefined = undefined;
   older: Entry<S> | undefined = undefined;
   constructor(key: string) {
@@ -130,7 +133,7 @@ export class KeyedStateStore<S> {
   private readonly retryDelayMs: number;
 
   private readonly entries = new Map<string, Entry<S>>();
-  /** LRU list of clean, loaded entries: head = most recently used. */
+  /** Eviction list (CLOCK): clean, loaded entries, head = most recently landed or given a second chance. */
   private lruHead: Entry<S> | undefined = undefined;
   private lruTail: Entry<S> | undefined = undefined;
 
@@ -193,7 +196,7 @@ export class KeyedStateStore<S> {
   peek(key: string): S | undefined {
     const e = this.entries.get(key);
     if (e === undefined) return undefined;
-    if (e.inLru && e !== this.lruHead) this.touch(e);
+    e.used = true;
     return e.state;
   }
 
@@ -253,9 +256,10 @@ export class KeyedStateStore<S> {
 
   private makeDirty(e: Entry<S>): void {
     if (e.loading !== undefined) e.overridden = true;
+    e.used = true;
     if (!e.dirty) {
       e.dirty = true;
-      if (e.inLru) this.lruRemove(e);
+      // (it stays in the eviction list, if it is there: eviction skips and unlinks what is not clean)
       this.dirtyList.push(e);
     }
     if (!this.flushScheduled && !this.flushing) this.scheduleFlush();
@@ -273,7 +277,7 @@ export class KeyedStateStore<S> {
     const e = this.entries.get(key);
     if (e !== undefined) {
       if (e.loading !== undefined) return e.loading;
-      if (e.inLru && e !== this.lruHead) this.touch(e);
+      e.used = true;
       return Promise.resolve(e.state);
     }
     if (this.closed) return Promise.reject(closedError());
@@ -357,7 +361,7 @@ export class KeyedStateStore<S> {
       }
     }
     this.counters.loads++;
-    if (!e.dirty && !e.inFlight) this.lruInsert(e);
+    if (!e.dirty && !e.inFlight && !e.inLru) this.lruInsert(e);
     resolve(e.state);
   }
 
@@ -373,7 +377,7 @@ export class KeyedStateStore<S> {
       if (t.overridden) {
         // Its state was set meanwhile: that is the state, whatever the backend held.
         t.overridden = false;
-        if (!t.dirty && !t.inFlight) this.lruInsert(t);
+        if (!t.dirty && !t.inFlight && !t.inLru) this.lruInsert(t);
         resolve(t.state);
       } else {
         this.entries.delete(t.key);
@@ -603,13 +607,25 @@ export class KeyedStateStore<S> {
     }
   }
 
-  // ------------------------------------------------------------------ eviction (LRU of clean keys)
+  // ------------------------------------------------------------------ eviction (CLOCK over clean keys)
 
+  /**
+   * Evicts clean keys, oldest first, until the cache is within its bound. A key read or written
+   * since eviction last passed it gets a second chance (CLOCK, an approximation of LRU that costs
+   * the hot path one flag write instead of relinking a list of cold entries). Entries that are
+   * dirty, in flight or loading leave the list here; they join it again when they land.
+   */
   private evict(): void {
     while (this.entries.size > this.maxCachedKeys) {
       const e = this.lruTail;
       if (e === undefined) return; // everything else is dirty, in flight or loading
       this.lruRemove(e);
+      if (e.dirty || e.inFlight || e.loading !== undefined) continue;
+      if (e.used) {
+        e.used = false;
+        this.lruInsert(e);
+        continue;
+      }
       this.entries.delete(e.key);
       this.counters.evictions++;
     }
@@ -617,6 +633,7 @@ export class KeyedStateStore<S> {
 
   private lruInsert(e: Entry<S>): void {
     e.inLru = true;
+    e.used = false;
     e.older = this.lruHead;
     e.newer = undefined;
     if (this.lruHead !== undefined) this.lruHead.newer = e;
@@ -632,11 +649,6 @@ export class KeyedStateStore<S> {
     e.newer = undefined;
     e.older = undefined;
     e.inLru = false;
-  }
-
-  private touch(e: Entry<S>): void {
-    this.lruRemove(e);
-    this.lruInsert(e);
   }
 
   // ------------------------------------------------------------------ inspection, lifecycle
