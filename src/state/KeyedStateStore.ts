@@ -135,6 +135,8 @@ export class KeyedStateStore<S> {
   private readonly entries = new Map<string, Entry<S>>();
   /** Eviction list (CLOCK): clean, loaded entries, head = most recently landed or given a second chance. */
   private lruHead: Entry<S> | undefined = undefined;
+  /** The entry `find` returned last (see there). */
+  private last: Entry<S> | undefined = undefined;
   private lruTail: Entry<S> | undefined = undefined;
 
   // --- writes ---
@@ -192,9 +194,28 @@ export class KeyedStateStore<S> {
 
   // ------------------------------------------------------------------ hot path
 
+  /**
+   * The entry of `key` in memory. The last one found is kept: the hot path asks for the same key
+   * several times in a row (`isLoaded`, `peek`, then `set` or `markDirty`), and only the first
+   * pays the hash lookup.
+   */
+  private find(key: string): Entry<S> | undefined {
+    const last = this.last;
+    if (last !== undefined && last.key === key) return last;
+    const e = this.entries.get(key);
+    if (e !== undefined) this.last = e;
+    return e;
+  }
+
+  /** Removes an entry from memory. */
+  private forget(e: Entry<S>): void {
+    this.entries.delete(e.key);
+    if (this.last === e) this.last = undefined;
+  }
+
   /** The state of `key` if it is in memory (undefined if not, or if the key has no state). Synchronous. */
   peek(key: string): S | undefined {
-    const e = this.entries.get(key);
+    const e = this.find(key);
     if (e === undefined) return undefined;
     e.used = true;
     return e.state;
@@ -205,7 +226,7 @@ export class KeyedStateStore<S> {
    * no state). When false, `load(key)` first.
    */
   isLoaded(key: string): boolean {
-    const e = this.entries.get(key);
+    const e = this.find(key);
     return e !== undefined && e.loading === undefined;
   }
 
@@ -215,7 +236,7 @@ export class KeyedStateStore<S> {
    */
   set(key: string, state: S): void {
     if (this.closed) throw closedError();
-    let e = this.entries.get(key);
+    let e = this.find(key);
     if (e === undefined) {
       e = new Entry<S>(key);
       this.entries.set(key, e);
@@ -234,7 +255,7 @@ export class KeyedStateStore<S> {
    */
   markDirty(key: string): void {
     if (this.closed) throw closedError();
-    const e = this.entries.get(key);
+    const e = this.find(key);
     if (e === undefined || (e.loading !== undefined && !e.overridden)) {
       throw new StateStoreError(`markDirty("${key}"): the key is not in memory; use set(key, state)`, undefined, false);
     }
@@ -244,7 +265,7 @@ export class KeyedStateStore<S> {
   /** Deletes the state of `key` (written as a delete in the next batch). */
   delete(key: string): void {
     if (this.closed) throw closedError();
-    let e = this.entries.get(key);
+    let e = this.find(key);
     if (e === undefined) {
       e = new Entry<S>(key);
       this.entries.set(key, e);
@@ -274,7 +295,7 @@ export class KeyedStateStore<S> {
    * but still costs a promise.
    */
   load(key: string): Promise<S | undefined> {
-    const e = this.entries.get(key);
+    const e = this.find(key);
     if (e !== undefined) {
       if (e.loading !== undefined) return e.loading;
       e.used = true;
@@ -355,7 +376,7 @@ export class KeyedStateStore<S> {
       try {
         e.state = this.codec.decode(text);
       } catch (err) {
-        this.entries.delete(e.key);
+        this.forget(e);
         reject(new StateStoreError(`state of key "${e.key}" cannot be decoded`, err, false));
         return;
       }
@@ -380,7 +401,7 @@ export class KeyedStateStore<S> {
         if (!t.dirty && !t.inFlight && !t.inLru) this.lruInsert(t);
         resolve(t.state);
       } else {
-        this.entries.delete(t.key);
+        this.forget(t);
         reject(err);
       }
     }
@@ -626,7 +647,7 @@ export class KeyedStateStore<S> {
         this.lruInsert(e);
         continue;
       }
-      this.entries.delete(e.key);
+      this.forget(e);
       this.counters.evictions++;
     }
   }
