@@ -321,6 +321,7 @@ function runCase(name: string, defs: FeatureDefinition[], total: number): Featur
       set.update(s, e);
     }
     ms += cpuMs() - t0;
+    if (process.env.CHUNKS) console.log('chunk', done, (((cpuMs() - t0) * 1e6) / chunk.length).toFixed(0));
     done += chunk.length;
   }
   const nsPerEvent = (ms * 1e6) / total;

@@ -1,6 +1,6 @@
 import type { ArgusEvent } from '../events/ArgusEvent.ts';
 import { decodeTime, isRecord, stateError, type Feature, type Path } from './Feature.ts';
-import type { FeatureDescription, FeatureKind, FeatureOutput } from './types.ts';
+import type { FeatureDescription, FeatureKind, FeatureValue } from './types.ts';
 
 export class AgeSlot {
   /** Earliest time of a matching event (Infinity: none yet). */
@@ -20,9 +20,9 @@ export class AgeFeature implements Feature<AgeSlot> {
     return new AgeSlot();
   }
 
-  evaluate(s: AgeSlot, event: ArgusEvent, out: FeatureOutput): boolean {
+  evaluate(s: AgeSlot, event: ArgusEvent, out: FeatureValue[], d: number): boolean {
     const t = event.time;
-    out[this.name] = s.first <= t ? t - s.first : null;
+    out[d] = s.first <= t ? t - s.first : null;
     return true;
   }
 

@@ -1,6 +1,6 @@
 import type { ArgusEvent } from '../events/ArgusEvent.ts';
 import { ValidationError } from '../errors.ts';
-import type { FeatureDescription, FeatureKind, FeatureOutput, FieldValue } from './types.ts';
+import type { FeatureDescription, FeatureKind, FeatureValue, FieldValue } from './types.ts';
 
 export type Path = (string | number)[];
 
@@ -18,8 +18,8 @@ export interface Feature<S = unknown> {
   /** Index of the (event types, filter) group whose match result `update` receives. */
   readonly group: number;
   create(): S;
-  /** Writes the value for `event` from the prior history; returns false if it may be approximate. */
-  evaluate(slot: S, event: ArgusEvent, out: FeatureOutput): boolean;
+  /** Writes the value for `event` from the prior history to `out[d]`; returns false if it may be approximate. */
+  evaluate(slot: S, event: ArgusEvent, out: FeatureValue[], d: number): boolean;
   /** Adds `event` to the history (`matched`: it passed the event-type and filter test). */
   update(slot: S, event: ArgusEvent, matched: boolean): void;
   /** Event time has reached `time`: drop what no window needs any more. */

@@ -2,13 +2,17 @@ import { ArgusError } from '../errors.ts';
 import type { ArgusEvent } from '../events/ArgusEvent.ts';
 import type { Getter } from '../events/path.ts';
 import type { Predicate } from '../conditions/index.ts';
+import { AgeFeature } from './AgeFeature.ts';
 import type { Feature } from './Feature.ts';
-import { FeatureState, type EncodedFeatureState } from './FeatureState.ts';
-import { decodeState, encodeState } from './stateCodec.ts';
-import { upperBound } from './sortedSearch.ts';
-import type { FeatureDefinition, FeatureDescription, FeatureOutput } from './types.ts';
-import { COUNT, type WindowFeature } from './WindowFeature.ts';
-import { COL_HORIZON, DROPPED, END, FIRST, HEAD, HORIZON, LAST, pushHeader, WindowLog } from './WindowLog.ts';
+import { FeatureState } from './FeatureState.ts';
+import { LatestFeature } from './LatestFeature.ts';
+import { RecentSeenFeature } from './RecentSeenFeature.ts';
+import { SeenFeature } from './SeenFeature.ts';
+import { decodeState, encodeText } from './stateCodec.ts';
+import { upperBoundAt } from './sortedSearch.ts';
+import type { FeatureDefinition, FeatureDescription, FeatureOutput, FeatureValue } from './types.ts';
+import { COUNT, WINDOW_SCALARS, type WindowFeature } from './WindowFeature.ts';
+import { CAP, COL_HORIZON, DROPPED, END, FIRST, growRegion, HEAD, HORIZON, initHeader, INITIAL_CAP, LAST, OFF, type Arena, type PrivateLog } from './WindowLog.ts';
 
 /** Which events a group of features counts: event types (null = all) and a filter (null = none). */
 export interface FilterGroup {
@@ -32,7 +36,7 @@ export interface LogGroup {
   colRetain: number[];
   /** Windowed feature indices. */
   members: number[];
-  /** Offset of the shared log's header in a key's number array. */
+  /** Offset of the shared log's header in a key's arena. */
   header: number;
   /** The column keys joined by spaces, and the bit set of all columns (encoding). */
   keysAll: string;
@@ -40,6 +44,12 @@ export interface LogGroup {
   /** The concatenated tags of its features (encoding). */
   tagsAll: string;
 }
+
+/** Kinds of the other features, dispatched by a switch (monomorphic calls). */
+const LATEST = 0;
+const SEEN = 1;
+const RECENT = 2;
+const AGE = 3;
 
 /** Dead entries at a log's head are compacted away once there are this many and they are half of it. */
 const COMPACT_AT = 32;
@@ -53,8 +63,8 @@ const COMPACT_AT = 32;
  *
  * (`observe` does both.) Windowed features with the same event types, filter and cap share one
  * log per key (times, plus one column per field they read); each keeps only its running
- * aggregate. Every call is synchronous and allocation-free beyond the entries the history
- * itself needs.
+ * aggregate. A key's scalars and logs live in one arena (FeatureState.ts). Every call is
+ * synchronous and allocation-free beyond the entries the history itself needs.
  */
 export class FeatureSet {
   readonly names: readonly string[];
@@ -64,8 +74,23 @@ export class FeatureSet {
   private readonly isWindow: Uint8Array;
   private readonly index: Int32Array;
   private readonly hashes: string[];
+  /** Per other feature: its kind (LATEST, SEEN, RECENT, AGE) and, for age, its arena offset. */
+  private readonly otherKind: Uint8Array;
+  /** @internal per other feature: arena offset of an age's earliest time (-1: not an age) */
+  readonly ageAt: Int32Array;
   /** @internal the other features' definition-hash prefixes (their names in an encoded state) */
   readonly otherTags: readonly string[];
+  /** @internal the shared logs' header offsets and entry strides, in region order */
+  readonly heads: readonly number[];
+  readonly strides: readonly number[];
+  /** @internal where the log regions start (the arena's header size) */
+  readonly start: number;
+  /** @internal whether an arena has a side array (some log has a value column) */
+  readonly hasValues: boolean;
+  private readonly template: Float64Array;
+  /** Values of the last `evaluate`, by definition, and the writer that copies them to `out` with constant property names. */
+  private readonly values: FeatureValue[];
+  private readonly write: (out: FeatureOutput, values: FeatureValue[]) => void;
 
   /** @internal use compileFeatures */
   constructor(
@@ -91,6 +116,44 @@ export class FeatureSet {
     this.names = names;
     this.byName = new Map(names.map((n, i) => [n, i]));
     this.matched = new Uint8Array(groups.length);
+    // the arena's header: clock, windowed scalars, ages, shared log headers
+    let at = 1 + WINDOW_SCALARS * windows.length;
+    this.otherKind = new Uint8Array(others.length);
+    this.ageAt = new Int32Array(others.length).fill(-1);
+    others.forEach((f, i) => {
+      if (f instanceof AgeFeature) {
+        this.otherKind[i] = AGE;
+        this.ageAt[i] = at++;
+      } else this.otherKind[i] = f instanceof LatestFeature ? LATEST : f instanceof SeenFeature ? SEEN : RECENT;
+    });
+    const heads: number[] = [];
+    const strides: number[] = [];
+    for (const lg of logGroups) {
+      lg.header = at;
+      heads.push(at);
+      strides.push(1 + lg.numeric.length);
+      at += COL_HORIZON + lg.numeric.length;
+    }
+    this.heads = heads;
+    this.strides = strides;
+    this.start = at;
+    this.hasValues = logGroups.some((lg) => lg.numeric.some((n) => !n));
+    let size = at;
+    for (const S of strides) size += INITIAL_CAP * S;
+    const a = new Float64Array(size);
+    a[0] = -Infinity;
+    for (let k = 0; k < windows.length; k++) a[windows[k]!.at] = -Infinity; // LOW
+    for (let i = 0; i < others.length; i++) if (this.ageAt[i]! >= 0) a[this.ageAt[i]!] = Infinity;
+    let off = at;
+    logGroups.forEach((lg, g) => {
+      initHeader(a, lg.header, lg.numeric.length, off, INITIAL_CAP);
+      off += INITIAL_CAP * strides[g]!;
+    });
+    this.template = a;
+    this.values = new Array<FeatureValue>(names.length).fill(null);
+    // names are [a-z][a-z0-9_]* (checked by compileFeatures): safe as property names in code
+    const body = names.map((n, d) => `o.${n} = v[${d}];`).join('\n');
+    this.write = new Function('o', 'v', body) as (out: FeatureOutput, values: FeatureValue[]) => void;
   }
 
   /** The hash of a feature's definition: while it is unchanged, a reload keeps that feature's state. */
@@ -101,16 +164,12 @@ export class FeatureSet {
 
   /** An empty history. */
   create(): FeatureState {
-    const num: number[] = [-Infinity];
-    for (let k = 0; k < this.windows.length; k++) num.push(-Infinity, 0, 0, 0); // LOW, AGG, N, DQH
-    for (let g = 0; g < this.logGroups.length; g++) pushHeader(num, this.logGroups[g]!.numeric.length);
     const aux: unknown[] = new Array(this.windows.length);
     for (let k = 0; k < aux.length; k++) aux[k] = this.windows[k]!.createAux();
     const slots: unknown[] = new Array(this.others.length);
-    for (let i = 0; i < slots.length; i++) slots[i] = this.others[i]!.create();
-    const logs: (WindowLog | null)[] = [];
-    for (let g = 0; g < this.logGroups.length; g++) logs.push(null);
-    return new FeatureState(this, num, logs, aux, slots);
+    for (let i = 0; i < slots.length; i++) slots[i] = this.otherKind[i] === AGE ? null : this.others[i]!.create();
+    const a = this.template.slice();
+    return new FeatureState(this, a, this.hasValues ? new Array<unknown>(a.length) : null, aux, slots);
   }
 
   /**
@@ -120,7 +179,7 @@ export class FeatureSet {
    */
   load(raw: unknown): FeatureState {
     if (raw === undefined || raw === null) return this.create();
-    if (raw instanceof FeatureState) return raw.owner === this ? raw : this.decode(raw.owner.encode(raw));
+    if (raw instanceof FeatureState) return raw.owner === this ? raw : this.decode(JSON.parse(raw.owner.encodeText(raw)));
     return this.decode(raw);
   }
 
@@ -130,68 +189,92 @@ export class FeatureSet {
     const isWindow = this.isWindow;
     const index = this.index;
     const windows = this.windows;
-    const num = state.num;
+    const values = this.values;
+    const a = state.a;
+    const x = state.x;
     const route = state.route;
-    const ts = state.t;
+    const time = event.time;
     let exact = true;
     for (let d = 0; d < isWindow.length; d++) {
       const i = index[d]!;
       if (isWindow[d] === 1) {
         const w = windows[i]!;
-        let p = w.logGroup;
-        let h = this.logGroups[p]!.header;
-        if (route !== null) {
-          p = route[i]!;
-          if (p >= this.logGroups.length) h = state.logs[p]!.h;
+        let L = a;
+        let X = x;
+        let h = this.heads[w.logGroup]!;
+        if (route !== null && route[i]! >= 0) {
+          const log = state.privates[route[i]!]!;
+          L = log.a;
+          X = log.x;
+          h = 0;
         }
-        // count reads neither its aux (none) nor the columns
-        const v = w.op === COUNT ? w.value(num, h, null, ts[p]!, NO_COLS, event) : w.value(num, h, state.aux[i], ts[p]!, state.cols[p]!, event);
-        out[w.name] = v;
-        if (!w.exactAt(num, h, event.time)) {
+        values[d] = w.value(a, state.aux[i], L, X, h, time);
+        if (!w.exactAt(L, h, time)) {
           exact = false;
           if (approximate !== undefined) approximate.push(w.name);
         }
-      } else {
-        const f = this.others[i]!;
-        if (!f.evaluate(state.slots[i], event, out)) {
-          exact = false;
-          if (approximate !== undefined) approximate.push(f.name);
-        }
+      } else if (!this.evaluateOther(state, i, event, d)) {
+        exact = false;
+        if (approximate !== undefined) approximate.push(this.names[d]!);
       }
     }
+    this.write(out, values);
     return exact;
+  }
+
+  /** One other feature's value into `values[d]`; false if it may be approximate. */
+  private evaluateOther(state: FeatureState, i: number, event: ArgusEvent, d: number): boolean {
+    switch (this.otherKind[i]) {
+      case AGE: {
+        const first = state.a[this.ageAt[i]!]!;
+        const t = event.time;
+        this.values[d] = first <= t ? t - first : null;
+        return true;
+      }
+      case LATEST:
+        return (this.others[i] as LatestFeature).evaluate(state.slots[i] as never, event, this.values, d);
+      case SEEN:
+        return (this.others[i] as SeenFeature).evaluate(state.slots[i] as never, event, this.values, d);
+      default:
+        return (this.others[i] as RecentSeenFeature).evaluate(state.slots[i] as never, event, this.values, d);
+    }
   }
 
   /** Adds `event` to the key's history (and drops what has left every window). */
   update(state: FeatureState, event: ArgusEvent): FeatureState {
     if (state.owner !== this) throw foreignState();
     const matched = this.match(event);
-    const num = state.num;
-    if (event.time > num[0]!) num[0] = event.time;
+    const time = event.time;
+    if (time > state.a[0]!) state.a[0] = time;
     const logGroups = this.logGroups;
-    const ts = state.t;
     for (let g = 0; g < logGroups.length; g++) {
       const lg = logGroups[g]!;
       if (matched[lg.fg] !== 1) continue;
-      let t = ts[g]!;
-      if (t === null) {
-        const log = new WindowLog(g, lg.numeric.length, lg.header);
-        state.setLog(g, log);
-        t = log.t;
-      }
-      this.append(state, g, g, lg.header, t, event);
+      this.append(state, state, g, lg.header, this.heads, this.strides, this.start, g, state.route === null ? lg.members : state.shared![g]!, event);
     }
     if (state.route !== null) {
-      for (let p = logGroups.length; p < state.logs.length; p++) {
-        const log = state.logs[p]!;
-        if (matched[logGroups[log.group]!.fg] === 1) this.append(state, p, log.group, log.h, log.t, event);
+      for (let p = 0; p < state.privates.length; p++) {
+        const log = state.privates[p]!;
+        if (matched[logGroups[log.group]!.fg] === 1) this.append(state, log, log.group, 0, log.heads, log.strides, log.start, 0, state.members![p]!, event);
       }
     }
     this.settleAll(state, false);
     const others = this.others;
     for (let i = 0; i < others.length; i++) {
-      const f = others[i]!;
-      f.update(state.slots[i], event, matched[f.group] === 1);
+      const m = matched[others[i]!.group] === 1;
+      switch (this.otherKind[i]) {
+        case AGE:
+          if (m && time < state.a[this.ageAt[i]!]!) state.a[this.ageAt[i]!] = time;
+          break;
+        case LATEST:
+          (others[i] as LatestFeature).update(state.slots[i] as never, event, m);
+          break;
+        case SEEN:
+          (others[i] as SeenFeature).update(state.slots[i] as never, event, m);
+          break;
+        default:
+          (others[i] as RecentSeenFeature).update(state.slots[i] as never, event, m);
+      }
     }
     if (state.route !== null) this.mergeBack(state);
     return state;
@@ -207,25 +290,33 @@ export class FeatureSet {
   /** Event time has reached `time` for an idle key: drops every entry no window needs any more. */
   expire(state: FeatureState, time: number): FeatureState {
     if (state.owner !== this) throw foreignState();
-    if (time > state.num[0]!) state.num[0] = time;
+    if (time > state.a[0]!) state.a[0] = time;
     this.settleAll(state, true);
-    for (let i = 0; i < this.others.length; i++) this.others[i]!.expire(state.slots[i], time);
+    for (let i = 0; i < this.others.length; i++) if (this.otherKind[i] !== AGE) this.others[i]!.expire(state.slots[i], time);
     if (state.route !== null) this.mergeBack(state);
     return state;
   }
 
   /** True when the state holds nothing (the key's feature state can be deleted). */
   isEmpty(state: FeatureState): boolean {
-    for (const log of state.logs) if (log !== null && state.num[log.h + END]! > state.num[log.h + HEAD]!) return false;
-    for (let i = 0; i < this.others.length; i++) if (!this.others[i]!.isEmpty(state.slots[i])) return false;
+    const a = state.a;
+    for (const h of this.heads) if (a[h + END]! > a[h + HEAD]!) return false;
+    for (const log of state.privates) if (log.a[END]! > log.a[HEAD]!) return false;
+    for (let i = 0; i < this.others.length; i++) {
+      if (this.otherKind[i] === AGE ? a[this.ageAt[i]!] !== Infinity : !this.others[i]!.isEmpty(state.slots[i])) return false;
+    }
     return true;
   }
 
   /** Entries held: log entries (shared by the features of a group) plus the other features' entries. */
   size(state: FeatureState): number {
+    const a = state.a;
     let n = 0;
-    for (const log of state.logs) if (log !== null) n += state.num[log.h + END]! - state.num[log.h + HEAD]!;
-    for (let i = 0; i < this.others.length; i++) n += this.others[i]!.entries(state.slots[i]);
+    for (const h of this.heads) n += a[h + END]! - a[h + HEAD]!;
+    for (const log of state.privates) n += log.a[END]! - log.a[HEAD]!;
+    for (let i = 0; i < this.others.length; i++) {
+      n += this.otherKind[i] === AGE ? (a[this.ageAt[i]!] === Infinity ? 0 : 1) : this.others[i]!.entries(state.slots[i]);
+    }
     return n;
   }
 
@@ -237,17 +328,17 @@ export class FeatureSet {
       const i = this.index[d]!;
       if (this.isWindow[d] === 1) {
         const w = this.windows[i]!;
-        const p = s.route === null ? w.logGroup : s.route[i]!;
-        const log = s.logs[p]!;
-        const h = log === null ? this.logGroups[p]!.header : log.h;
-        const num = s.num;
+        const [L, X, h] = this.logOf(s, i);
         out[w.name] = {
           kind: w.kind,
-          value: w.describeValue(num, h, log === null ? null : log.t, log === null ? NO_COLS : log.cols, time),
-          exact: w.exactAt(num, h, time),
-          entries: num[h + END]! - num[h + HEAD]!,
-          dropped: num[h + DROPPED]!,
+          value: w.between(L, X, h, time - w.window, time),
+          exact: w.exactAt(L, h, time),
+          entries: L[h + END]! - L[h + HEAD]!,
+          dropped: L[h + DROPPED]!,
         };
+      } else if (this.otherKind[i] === AGE) {
+        const first = s.a[this.ageAt[i]!]!;
+        out[this.names[d]!] = { kind: 'age', value: first <= time ? time - first : null, exact: true, entries: first === Infinity ? 0 : 1, dropped: 0 };
       } else {
         out[this.names[d]!] = this.others[i]!.describe(s.slots[i], time);
       }
@@ -255,9 +346,12 @@ export class FeatureSet {
     return out;
   }
 
-  /** The JSON form (what `JSON.stringify(state)` writes). */
-  encode(state: FeatureState): EncodedFeatureState {
-    return encodeState(this, state);
+  /**
+   * The encoded form as JSON text, written directly (what `JSON.stringify(state)` gives, without
+   * building the document first): version 2, see docs/features.md.
+   */
+  encodeText(state: FeatureState): string {
+    return encodeText(this, state);
   }
 
   /** Rebuilds a state from its JSON form. Features whose definition changed start empty. */
@@ -267,28 +361,36 @@ export class FeatureSet {
 
   // ── internals (also used by the state codec) ───────────────────────────────────────────
 
-  /** @internal the windowed features a log of the state serves */
-  membersOf(state: FeatureState, p: number): readonly number[] {
-    if (state.members !== null) return state.members[p] ?? NONE;
-    return p < this.logGroups.length ? this.logGroups[p]!.members : NONE;
+  /** @internal windowed feature k's log: its arena, side array and header offset */
+  logOf(state: FeatureState, k: number): [Float64Array, unknown[] | null, number] {
+    const p = state.route === null ? -1 : state.route[k]!;
+    if (p < 0) return [state.a, state.x, this.heads[this.windows[k]!.logGroup]!];
+    const log = state.privates[p]!;
+    return [log.a, log.x, 0];
   }
 
-  /** @internal recomputes `members` from `route` (or clears both when every feature uses its group's log). */
+  /** @internal the windowed features the shared log of group g serves */
+  sharedMembers(state: FeatureState, g: number): readonly number[] {
+    return state.route === null ? this.logGroups[g]!.members : state.shared![g]!;
+  }
+
+  /** @internal recomputes `shared`/`members` from `route` (or clears them when every feature uses its group's log). */
   reroute(state: FeatureState): void {
     const route = state.route;
     if (route === null) return;
-    const G = this.logGroups.length;
-    if (state.logs.length === G) {
-      let plain = true;
-      for (let k = 0; k < route.length; k++) if (route[k] !== this.windows[k]!.logGroup) plain = false;
-      if (plain) {
-        state.route = null;
-        state.members = null;
-        return;
-      }
+    if (state.privates.length === 0) {
+      state.route = null;
+      state.shared = null;
+      state.members = null;
+      return;
     }
-    const members: number[][] = state.logs.map(() => []);
-    for (let k = 0; k < route.length; k++) members[route[k]!]!.push(k);
+    const shared: number[][] = this.logGroups.map(() => []);
+    const members: number[][] = state.privates.map(() => []);
+    for (let k = 0; k < route.length; k++) {
+      if (route[k]! < 0) shared[this.windows[k]!.logGroup]!.push(k);
+      else members[route[k]!]!.push(k);
+    }
+    state.shared = shared;
     state.members = members;
   }
 
@@ -316,112 +418,143 @@ export class FeatureSet {
     return matched;
   }
 
-  /** Adds the event's entry to log `p` at its place in time order (after equal times), then enforces the cap. */
-  private append(state: FeatureState, p: number, g: number, h: number, t: number[], event: ArgusEvent): void {
+  /**
+   * Adds the event's entry to a log of group `g` (header `h` of `arena`, region `r` of its
+   * `heads`) at its place in time order (after equal times), then enforces the cap.
+   */
+  private append(
+    state: FeatureState,
+    arena: Arena,
+    g: number,
+    h: number,
+    heads: readonly number[],
+    strides: readonly number[],
+    start: number,
+    r: number,
+    members: readonly number[],
+    event: ArgusEvent,
+  ): void {
     const lg = this.logGroups[g]!;
-    const num = state.num;
+    const S = strides[r]!;
+    let L = arena.a;
+    if (L[h + END] === L[h + CAP]) {
+      const head = L[h + HEAD]!;
+      if (head > 0 && 2 * head >= L[h + END]!) this.compact(state, arena, h, S, members);
+      else growRegion(arena, start, heads, strides, r, L[h + END]! + 1);
+      L = arena.a;
+    }
+    const X = arena.x;
     const u = event.time;
-    const ncols = lg.numeric.length;
-    const cols = ncols === 0 ? NO_COLS : state.cols[p]!;
-    const end = t.length;
-    const head = num[h + HEAD]!;
-    const data = event.data;
+    const end = L[h + END]!;
+    const head = L[h + HEAD]!;
+    const off = L[h + OFF]!;
     let pos = end;
     let late = false;
-    if (end === head || t[end - 1]! <= u) {
-      t.push(u);
-      for (let c = 0; c < ncols; c++) cols[c]!.push(columnValue(lg, c, data));
-      num[h + LAST] = u;
-      if (end === head) num[h + FIRST] = u;
+    if (end === head || L[off + (end - 1) * S]! <= u) {
+      L[h + LAST] = u;
+      if (end === head) L[h + FIRST] = u;
     } else {
-      pos = upperBound(t, head, end, u);
-      t.splice(pos, 0, u);
-      for (let c = 0; c < ncols; c++) cols[c]!.splice(pos, 0, columnValue(lg, c, data));
-      if (pos === head) num[h + FIRST] = u;
+      pos = upperBoundAt(L, off, S, head, end, u);
+      L.copyWithin(off + (pos + 1) * S, off + pos * S, off + end * S);
+      if (X !== null) for (let j = off + end * S - 1; j >= off + pos * S; j--) X[j + S] = X[j];
+      if (pos === head) L[h + FIRST] = u;
       late = true;
     }
-    num[h + END] = end + 1;
-    const members = this.membersOf(state, p);
+    const e = off + pos * S;
+    L[e] = u;
+    const numeric = lg.numeric;
+    const data = event.data;
+    for (let c = 0; c < numeric.length; c++) {
+      const raw = lg.getters[c]!(data);
+      if (numeric[c]) L[e + 1 + c] = typeof raw === 'number' && raw - raw === 0 ? raw + 0 : NaN;
+      else X![e + 1 + c] = typeof raw === 'string' || typeof raw === 'boolean' ? raw : typeof raw === 'number' && raw - raw === 0 ? raw + 0 : undefined;
+    }
+    L[h + END] = end + 1;
+    const a = state.a;
     const windows = this.windows;
+    const aux = state.aux;
     for (let j = 0; j < members.length; j++) {
       const k = members[j]!;
-      const w = windows[k]!;
-      w.inserted(num, w.op === COUNT ? null : state.aux[k], t, cols, pos, late);
+      windows[k]!.inserted(a, aux[k], L, X, h, pos, late);
     }
-    if (end + 1 - num[h + HEAD]! > lg.cap) {
+    if (end + 1 - L[h + HEAD]! > lg.cap) {
       // The cap was hit: the oldest entry goes, and values reaching back to it become approximate.
-      const i = num[h + HEAD]!;
-      if (t[i]! > num[h + HORIZON]!) num[h + HORIZON] = t[i]!;
+      const i = L[h + HEAD]!;
+      const t = L[off + i * S]!;
+      if (t > L[h + HORIZON]!) L[h + HORIZON] = t;
       for (let j = 0; j < members.length; j++) {
         const k = members[j]!;
-        windows[k]!.dropping(num, state.aux[k], t, cols, i);
+        windows[k]!.dropping(a, aux[k], L, X, h, i);
       }
-      num[h + HEAD] = i + 1;
-      num[h + FIRST] = t[i + 1]!;
-      num[h + DROPPED] = num[h + DROPPED]! + 1;
+      L[h + HEAD] = i + 1;
+      L[h + FIRST] = L[off + (i + 1) * S]!;
+      L[h + DROPPED] = L[h + DROPPED]! + 1;
     }
   }
 
   /** Brings every aggregate to the window at the clock and drops what no window (plus lateness) needs. */
   private settleAll(state: FeatureState, release: boolean): void {
-    const ts = state.t;
-    const num = state.num;
-    const clock = num[0]!;
-    const windows = this.windows;
     const G = this.logGroups.length;
-    for (let p = 0; p < ts.length; p++) {
-      const t = ts[p]!;
-      if (t === null) continue;
-      const g = p < G ? p : state.logs[p]!.group;
-      const h = p < G ? this.logGroups[p]!.header : state.logs[p]!.h;
-      const members = this.membersOf(state, p);
-      for (let j = 0; j < members.length; j++) {
-        const k = members[j]!;
-        const w = windows[k]!;
-        if (w.op === COUNT) w.settle(num, h, null, t, NO_COLS);
-        else w.settle(num, h, state.aux[k], t, state.cols[p]!);
+    for (let g = 0; g < G; g++) this.settle(state, state, g, this.heads[g]!, this.strides[g]!, this.sharedMembers(state, g), release);
+    if (state.route !== null) {
+      for (let p = 0; p < state.privates.length; p++) {
+        const log = state.privates[p]!;
+        this.settle(state, log, log.group, 0, log.strides[0]!, state.members![p]!, release);
       }
-      const bound = clock - this.logGroups[g]!.retain;
-      if (num[h + FIRST]! <= bound) {
-        if (num[h + LAST]! <= bound) {
-          // every entry goes, without reading them (every member's aggregate is already past them)
-          if (num[h + LAST]! > num[h + HORIZON]!) num[h + HORIZON] = num[h + LAST]!;
-          num[h + HEAD] = num[h + END]!;
-          num[h + FIRST] = Infinity;
-        } else {
-          const head = num[h + HEAD]!;
-          let i = head;
-          while (i < t.length && t[i]! <= bound) i++;
-          if (i > head) {
-            if (t[i - 1]! > num[h + HORIZON]!) num[h + HORIZON] = t[i - 1]!;
-            num[h + HEAD] = i;
-            num[h + FIRST] = t[i]!;
-          }
-        }
-      }
-      // Dead entries stay until there are enough of them to be worth a copy (no allocation here).
-      const dead = num[h + HEAD]!;
-      if (dead > 0 && (release || (dead >= COMPACT_AT && 2 * dead >= num[h + END]!))) this.compact(state, p, state.logs[p]!);
     }
   }
 
-  private compact(state: FeatureState, p: number, log: WindowLog): void {
-    const num = state.num;
-    const t = log.t;
-    const dead = num[log.h + HEAD]!;
-    const n = t.length;
-    t.copyWithin(0, dead);
-    t.length = n - dead;
-    for (const col of log.cols) {
-      col.copyWithin(0, dead);
-      col.length = n - dead;
-    }
-    num[log.h + HEAD] = 0;
-    num[log.h + END] = n - dead;
-    const members = this.membersOf(state, p);
+  private settle(state: FeatureState, arena: Arena, g: number, h: number, S: number, members: readonly number[], release: boolean): void {
+    const a = state.a;
+    const L = arena.a;
+    const X = arena.x;
+    const windows = this.windows;
     for (let j = 0; j < members.length; j++) {
       const k = members[j]!;
-      this.windows[k]!.compacted(num, state.aux[k], dead);
+      windows[k]!.settle(a, state.aux[k], L, X, h);
+    }
+    const bound = a[0]! - this.logGroups[g]!.retain;
+    if (L[h + FIRST]! <= bound) {
+      if (L[h + LAST]! <= bound) {
+        // every entry goes, without reading them (every member's aggregate is already past them)
+        if (L[h + LAST]! > L[h + HORIZON]!) L[h + HORIZON] = L[h + LAST]!;
+        L[h + HEAD] = L[h + END]!;
+        L[h + FIRST] = Infinity;
+      } else {
+        const head = L[h + HEAD]!;
+        const end = L[h + END]!;
+        const off = L[h + OFF]!;
+        let i = head;
+        while (i < end && L[off + i * S]! <= bound) i++;
+        if (i > head) {
+          if (L[off + (i - 1) * S]! > L[h + HORIZON]!) L[h + HORIZON] = L[off + (i - 1) * S]!;
+          L[h + HEAD] = i;
+          L[h + FIRST] = L[off + i * S]!;
+        }
+      }
+    }
+    // Dead entries stay until there are enough of them to be worth a copy.
+    const dead = L[h + HEAD]!;
+    if (dead > 0 && (release || (dead >= COMPACT_AT && 2 * dead >= L[h + END]!))) this.compact(state, arena, h, S, members);
+  }
+
+  /** Moves a log's live entries to the start of its region. */
+  private compact(state: FeatureState, arena: Arena, h: number, S: number, members: readonly number[]): void {
+    const L = arena.a;
+    const X = arena.x;
+    const dead = L[h + HEAD]!;
+    const end = L[h + END]!;
+    const off = L[h + OFF]!;
+    L.copyWithin(off, off + dead * S, off + end * S);
+    if (X !== null) {
+      for (let j = off; j < off + (end - dead) * S; j++) X[j] = X[j + dead * S];
+      for (let j = off + (end - dead) * S; j < off + end * S; j++) X[j] = undefined;
+    }
+    L[h + HEAD] = 0;
+    L[h + END] = end - dead;
+    for (let j = 0; j < members.length; j++) {
+      const k = members[j]!;
+      this.windows[k]!.compacted(state.a, state.aux[k], dead);
     }
   }
 
@@ -431,49 +564,30 @@ export class FeatureSet {
    * from then on both logs give the same values.
    */
   private mergeBack(state: FeatureState): void {
-    const G = this.logGroups.length;
-    const num = state.num;
-    const clock = num[0]!;
-    for (let p = state.logs.length - 1; p >= G; p--) {
-      const log = state.logs[p]!;
-      const members = this.membersOf(state, p);
+    const clock = state.a[0]!;
+    const route = state.route!;
+    let changed = false;
+    for (let p = state.privates.length - 1; p >= 0; p--) {
+      const log = state.privates[p]!;
+      const members = state.members![p]!;
       let span = 0;
       for (let j = 0; j < members.length; j++) {
         const w = this.windows[members[j]!]!;
         if (w.window + w.lateness > span) span = w.window + w.lateness;
       }
       if (clock - span < log.mergeAfter) continue;
-      const g = log.group;
-      const shared = state.logs[g]!;
-      const route = state.route!;
+      const h = this.heads[log.group]!;
       for (let j = 0; j < members.length; j++) {
         const k = members[j]!;
-        route[k] = g;
-        this.windows[k]!.rebuild(num, this.logGroups[g]!.header, state.aux[k], shared === null ? null : shared.t, shared === null ? NO_COLS : shared.cols, clock);
+        route[k] = -1;
+        this.windows[k]!.rebuild(state.a, state.aux[k], state.a, state.x, h, clock);
       }
-      // remove the private log and its header (private headers are the last ones in `num`)
-      const size = COL_HORIZON + this.logGroups[g]!.numeric.length;
-      num.splice(log.h, size);
-      for (let q = G; q < state.logs.length; q++) {
-        const o = state.logs[q]!;
-        if (o.h > log.h) o.h -= size;
-      }
-      state.removeLog(p);
+      state.privates.splice(p, 1);
       for (let k = 0; k < route.length; k++) if (route[k]! > p) route[k] = route[k]! - 1;
+      changed = true;
     }
-    this.reroute(state);
+    if (changed) this.reroute(state);
   }
-}
-
-const NONE: readonly number[] = [];
-const NO_COLS: unknown[][] = [];
-
-/** The value a log column stores for the event: a finite number or NaN, or a primitive or undefined. */
-function columnValue(lg: LogGroup, c: number, data: Readonly<Record<string, unknown>>): unknown {
-  const raw = lg.getters[c]!(data);
-  if (lg.numeric[c]) return typeof raw === 'number' && raw - raw === 0 ? raw + 0 : NaN;
-  if (typeof raw === 'string' || typeof raw === 'boolean') return raw;
-  return typeof raw === 'number' && raw - raw === 0 ? raw + 0 : undefined;
 }
 
 function foreignState(): ArgusError {

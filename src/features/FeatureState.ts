@@ -1,5 +1,5 @@
 import type { FeatureSet } from './FeatureSet.ts';
-import type { WindowLog } from './WindowLog.ts';
+import type { Arena, PrivateLog } from './WindowLog.ts';
 
 /**
  * The JSON form of one key's feature state (docs/features.md, "State format"): version 2 is one
@@ -18,53 +18,39 @@ export interface EncodedFeatureState {
 
 /**
  * One key's history for every feature of a set. Opaque; updated in place. `JSON.stringify`
- * gives its encoded form (it has `toJSON`), and `FeatureSet.load` takes that form back — so the
- * runtime can keep it in its key state as is.
+ * gives its encoded form (it has `toJSON`; `FeatureSet.encodeText` writes the same text
+ * directly), and `FeatureSet.load` takes that form back — so the runtime can keep it in its key
+ * state as is.
+ *
+ * Layout (internal): one arena per key, `a` — a Float64Array holding the key's clock, every
+ * windowed feature's scalars, every `age`, every shared log's header and then the shared logs'
+ * entries (times and numeric columns, see WindowLog.ts) — and `x`, the side array holding the
+ * value columns' values at the same indices (null when no log has a value column).
  */
-export class FeatureState {
+export class FeatureState implements Arena {
   /** @internal */
   constructor(
     readonly owner: FeatureSet,
-    /** @internal [clock, then WINDOW_SCALARS per windowed feature] */
-    readonly num: number[],
-    /** @internal shared log per log group (null until its first entry), then private logs */
-    readonly logs: (WindowLog | null)[],
+    /** @internal the arena */
+    public a: Float64Array,
+    /** @internal values of the value columns, index-aligned with `a` */
+    public x: unknown[] | null,
     /** @internal per windowed feature: exact-sum partials, min/max deque, value map, or null */
     readonly aux: unknown[],
-    /** @internal per other feature (last, timeSince, age, unwindowed seen): its slot */
+    /** @internal per other feature (last, timeSince, unwindowed and windowed seen): its slot; null for age (in the arena) */
     readonly slots: unknown[],
-  ) {
-    for (let p = 0; p < logs.length; p++) {
-      this.t.push(logs[p]?.t ?? null);
-      this.cols.push(logs[p]?.cols ?? null);
-    }
-  }
+  ) {}
 
-  /** @internal per log: its times (what the hot path reads: one hop fewer than through `logs`) */
-  readonly t: (number[] | null)[] = [];
-  /** @internal per log: its columns */
-  readonly cols: (unknown[][] | null)[] = [];
-
-  /** @internal sets log `p` (p ≤ logs.length) */
-  setLog(p: number, log: WindowLog): void {
-    this.logs[p] = log;
-    this.t[p] = log.t;
-    this.cols[p] = log.cols;
-  }
-
-  /** @internal removes log `p` */
-  removeLog(p: number): void {
-    this.logs.splice(p, 1);
-    this.t.splice(p, 1);
-    this.cols.splice(p, 1);
-  }
-
-  /** @internal per windowed feature: index of its log in `logs`, when not its group's shared log */
+  /** @internal per windowed feature: -1 (its group's shared log) or the index of its private log; null when every feature uses its shared log */
   route: number[] | null = null;
-  /** @internal per log: the windowed features it serves (only while `route` is set) */
+  /** @internal private logs (a catalog reload or the version-1 format) */
+  privates: PrivateLog[] = [];
+  /** @internal while `route` is set: per log group, the windowed features its shared log serves */
+  shared: number[][] | null = null;
+  /** @internal while `route` is set: per private log, the windowed features it serves */
   members: number[][] | null = null;
 
   toJSON(): EncodedFeatureState {
-    return this.owner.encode(this);
+    return JSON.parse(this.owner.encodeText(this)) as EncodedFeatureState;
   }
 }

@@ -14,7 +14,7 @@ import {
 } from './Feature.ts';
 import { BASE, CLOCK, HORIZON, LOW, LogSlot } from './LogSlot.ts';
 import { upperBound } from './sortedSearch.ts';
-import type { FeatureDescription, FeatureKind, FeatureOutput, FeatureValue } from './types.ts';
+import type { FeatureDescription, FeatureKind, FeatureValue } from './types.ts';
 
 const COMPACT_AT = 32;
 
@@ -47,17 +47,17 @@ export class LatestFeature implements Feature<LogSlot> {
     return new LogSlot(this.isLast);
   }
 
-  evaluate(s: LogSlot, event: ArgusEvent, out: FeatureOutput): boolean {
+  evaluate(s: LogSlot, event: ArgusEvent, out: FeatureValue[], d: number): boolean {
     const t = event.time;
     const from = t - this.window;
     const times = s.times;
     const end = times.length;
     const i = t >= s.times[CLOCK] ? end - 1 : upperBound(times, s.head, end, t) - 1;
     if (i >= s.head && times[i]! > from) {
-      out[this.name] = this.isLast ? s.vals[i]! : t - times[i]!;
+      out[d] = this.isLast ? s.vals[i]! : t - times[i]!;
       return true;
     }
-    out[this.name] = null;
+    out[d] = null;
     return s.times[HORIZON] <= from;
   }
 
@@ -81,9 +81,9 @@ export class LatestFeature implements Feature<LogSlot> {
   }
 
   describe(s: LogSlot, time: number): FeatureDescription {
-    const out: FeatureOutput = {};
-    const exact = this.evaluate(s, { id: '', type: '', key: '', time, data: {} }, out);
-    const value: FeatureValue = out[this.name]!;
+    const out: FeatureValue[] = [null];
+    const exact = this.evaluate(s, { id: '', type: '', key: '', time, data: {} }, out, 0);
+    const value: FeatureValue = out[0]!;
     return { kind: this.kind, value, exact, entries: s.times.length - s.head, dropped: s.dropped };
   }
 

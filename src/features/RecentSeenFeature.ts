@@ -1,7 +1,7 @@
 import type { ArgusEvent } from '../events/ArgusEvent.ts';
 import type { Getter } from '../events/path.ts';
 import { decodeCount, decodeTime, decodeTimes, decodeValues, encodeTime, isRecord, primitiveOf, stateError, type Feature, type Path } from './Feature.ts';
-import type { FeatureDescription, FeatureKind, FeatureOutput, FieldValue } from './types.ts';
+import type { FeatureDescription, FeatureKind, FeatureValue, FieldValue } from './types.ts';
 
 export class RecentSeenSlot {
   /** The key's clock (latest event time seen; expire moves it too). */
@@ -51,10 +51,10 @@ export class RecentSeenFeature implements Feature<RecentSeenSlot> {
     return new RecentSeenSlot();
   }
 
-  evaluate(s: RecentSeenSlot, event: ArgusEvent, out: FeatureOutput): boolean {
+  evaluate(s: RecentSeenSlot, event: ArgusEvent, out: FeatureValue[], d: number): boolean {
     const x = primitiveOf(this.get(event.data));
     if (x === undefined) {
-      out[this.name] = null;
+      out[d] = null;
       return true;
     }
     const t = event.time;
@@ -65,11 +65,11 @@ export class RecentSeenFeature implements Feature<RecentSeenSlot> {
       let i = times.length - 1;
       while (i >= 0 && times[i]! > t) i--;
       if (i >= 0 && times[i]! > from) {
-        out[this.name] = true;
+        out[d] = true;
         return true;
       }
     }
-    out[this.name] = false;
+    out[d] = false;
     return s.horizon <= from && (t >= s.clock - this.lateness || s.pruned <= from);
   }
 

@@ -1,7 +1,7 @@
 import type { ArgusEvent } from '../events/ArgusEvent.ts';
 import type { Getter } from '../events/path.ts';
 import { decodeCount, isRecord, primitiveOf, stateError, type Feature, type Path } from './Feature.ts';
-import type { FeatureDescription, FeatureKind, FeatureOutput, FieldValue } from './types.ts';
+import type { FeatureDescription, FeatureKind, FeatureValue, FieldValue } from './types.ts';
 
 export class SeenSlot {
   /** Value → earliest event time it was seen at; ordered by last sighting (processing order). */
@@ -37,18 +37,18 @@ export class SeenFeature implements Feature<SeenSlot> {
     return new SeenSlot();
   }
 
-  evaluate(s: SeenSlot, event: ArgusEvent, out: FeatureOutput): boolean {
+  evaluate(s: SeenSlot, event: ArgusEvent, out: FeatureValue[], d: number): boolean {
     const x = primitiveOf(this.get(event.data));
     if (x === undefined) {
-      out[this.name] = null;
+      out[d] = null;
       return true;
     }
     const first = s.seen.get(x);
     if (first !== undefined && first <= event.time) {
-      out[this.name] = true;
+      out[d] = true;
       return true;
     }
-    out[this.name] = false;
+    out[d] = false;
     return s.dropped === 0;
   }
 

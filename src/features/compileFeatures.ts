@@ -10,7 +10,6 @@ import { RecentSeenFeature } from './RecentSeenFeature.ts';
 import { SeenFeature } from './SeenFeature.ts';
 import { DEFAULT_ALLOWED_LATENESS, DEFAULT_MAX_ENTRIES, type FeatureDefinition, type FeatureSetOptions } from './types.ts';
 import { WINDOW_SCALARS, WindowFeature } from './WindowFeature.ts';
-import { COL_HORIZON } from './WindowLog.ts';
 
 /**
  * Compiles definitions (from `parseFeatures`, or built in code) into a `FeatureSet`. Features
@@ -32,7 +31,7 @@ export function compileFeatures(defs: readonly FeatureDefinition[], options: Fea
   const groupIndex = new Map<string, number>();
   const logGroups: LogGroup[] = [];
   const logGroupIndex = new Map<string, number>();
-  const windows: WindowFeature[] = [];
+  const windowDefs: { def: FeatureDefinition; hash: string; group: number; lg: number; col: number; lateness: number }[] = [];
   const others: Feature[] = [];
   const order: { window: boolean; index: number }[] = [];
   defs.forEach((def, i) => {
@@ -87,18 +86,20 @@ export function compileFeatures(defs: readonly FeatureDefinition[], options: Fea
       }
       if (span > spec.colRetain[col]!) spec.colRetain[col] = span;
     }
-    const k = windows.length;
+    const k = windowDefs.length;
     spec.members.push(k);
     order.push({ window: true, index: k });
-    const get = def.field === undefined ? undefined : fieldGetter(def.field);
-    windows.push(new WindowFeature(def.name, def.kind, hash, group, lg, col, 1 + WINDOW_SCALARS * k, def.window!, lateness, get));
+    windowDefs.push({ def, hash, group, lg, col, lateness });
   });
   if (issues.length > 0) throw new ValidationError('features', issues);
-  // a key's number array: its clock, each windowed feature's scalars, each shared log's header
-  let header = 1 + WINDOW_SCALARS * windows.length;
+  // a key's arena: its clock, each windowed feature's scalars (then, placed by FeatureSet, each
+  // age, each shared log's header, and the logs' entries)
+  const windows = windowDefs.map(({ def, hash, group, lg, col, lateness }, k) => {
+    const get = def.field === undefined ? undefined : fieldGetter(def.field);
+    const S = 1 + logGroups[lg]!.numeric.length;
+    return new WindowFeature(def.name, def.kind, hash, group, lg, col, 1 + WINDOW_SCALARS * k, def.window!, lateness, get, S);
+  });
   for (const lg of logGroups) {
-    lg.header = header;
-    header += COL_HORIZON + lg.numeric.length;
     lg.keysAll = lg.colKeys.join(' ');
     for (let c = 0; c < lg.colKeys.length && c < 31; c++) lg.usedAll |= 1 << c;
     lg.tagsAll = lg.members.map((k) => windows[k]!.tag).join('');

@@ -1,8 +1,8 @@
 import { decodeCount, decodeTime, decodeTimes, decodeValues, encodeTime, isRecord, primitiveOf, stateError, type Path } from './Feature.ts';
 import type { FeatureSet } from './FeatureSet.ts';
-import { FeatureState, type EncodedFeatureState } from './FeatureState.ts';
-import { upperBound } from './sortedSearch.ts';
-import { COL_HORIZON, DROPPED, END, FIRST, HEAD, HORIZON, LAST, pushHeader, WindowLog } from './WindowLog.ts';
+import type { FeatureState } from './FeatureState.ts';
+import { upperBoundAt } from './sortedSearch.ts';
+import { CAP, COL_HORIZON, DROPPED, END, FIRST, growRegion, HEAD, HORIZON, LAST, OFF, PrivateLog, type Arena } from './WindowLog.ts';
 
 /** Length of the definition-hash prefix that names a feature in the encoded state. */
 export const TAG = 8;
@@ -25,111 +25,159 @@ export const TAG = 8;
  * and so are leading missing ones). `s`: the slots of the other features
  * (last, timeSince, age, unwindowed seen) by tag, omitted while empty.
  */
-export function encodeState(set: FeatureSet, state: FeatureState): EncodedFeatureState {
-  const clock = state.num[0]!;
-  const l: unknown[][] = [];
-  const logs = state.logs;
-  for (let p = 0; p < logs.length; p++) {
-    const log = logs[p]!;
-    if (log === null) continue;
-    const members = set.membersOf(state, p);
+export function encodeText(set: FeatureSet, state: FeatureState): string {
+  const a = state.a;
+  const clock = a[0]!;
+  let l = '';
+  for (let g = 0; g < set.logGroups.length; g++) {
+    const members = set.sharedMembers(state, g);
     if (members.length === 0) continue;
-    const t = log.t;
-    const num = state.num;
-    const h = log.h;
-    const head = num[h + HEAD]!;
-    const end = t.length;
-    const lg = set.logGroups[log.group]!;
-    let used = lg.usedAll; // bit set of the columns members read (at most 31 checked; more are always written)
-    let tags = lg.tagsAll;
-    if (members !== lg.members) {
-      used = 0;
-      tags = '';
-      for (let j = 0; j < members.length; j++) {
-        const w = set.windows[members[j]!]!;
-        tags += w.tag;
-        if (w.col >= 0) used |= w.col < 31 ? 1 << w.col : 0;
-      }
-    }
-    // the column keys: precomputed when the log serves its group's features (the usual case)
-    let keys = lg.keysAll;
-    if (used !== lg.usedAll) {
-      keys = '';
-      for (let c = 0; c < lg.colKeys.length; c++) if (c >= 31 || (used & (1 << c)) !== 0) keys += (keys === '' ? '' : ' ') + lg.colKeys[c]!;
-    }
-    const entry: unknown[] = [tags, keys, encodeTime(num[h + HORIZON]!), num[h + DROPPED]!, encodeTime(log.mergeAfter), null, 0];
-    // times: the first, then differences from the previous one (small integers: cheap to write and
-    // read), unless one does not add back exactly — then `true` and the times as they are
-    let exact = true;
-    for (let i = head + 1; i < end; i++) if (t[i - 1]! + (t[i]! - t[i - 1]!) !== t[i]!) exact = false;
-    if (end > head) {
-      entry[5] = exact ? t[head]! : true;
-      entry[6] = exact ? end - head - 1 : end - head;
-      if (exact) for (let i = head + 1; i < end; i++) entry.push(t[i]! - t[i - 1]!);
-      else for (let i = head; i < end; i++) entry.push(t[i]!);
-    }
-    // An empty shared log is left out when its header is what decoding assumes anyway.
-    let empty = end === head && num[h + HORIZON]! <= clock - lg.retain && num[h + DROPPED] === 0;
-    for (let c = 0; c < log.cols.length; c++) {
-      if (c < 31 && (used & (1 << c)) === 0) continue;
-      const col = log.cols[c]!;
-      // values older than every window + lateness of the column's features are left out
-      let start = upperBound(t, head, end, clock - lg.colRetain[c]!);
-      let colHorizon = num[h + COL_HORIZON + c]!;
-      if (start > head && t[start - 1]! > colHorizon) colHorizon = t[start - 1]!;
-      if (colHorizon > clock - lg.retain) empty = false;
-      const numeric = lg.numeric[c];
-      // leading missing values are implied
-      if (numeric) while (start < end && (col[start] as number) !== (col[start] as number)) start++;
-      else while (start < end && col[start] === undefined) start++;
-      entry.push(encodeTime(colHorizon));
-      if (!numeric && end - start > 8 && dictionary(entry, col, start, end)) continue;
-      entry.push(end - start);
-      for (let i = start; i < end; i++) {
-        const x = col[i];
-        entry.push(numeric ? ((x as number) === (x as number) ? x : null) : x === undefined ? null : x);
-      }
-    }
-    if (!empty || p >= set.logGroups.length) l.push(entry);
+    const text = encodeLog(set, state, g, a, state.x, set.heads[g]!, -Infinity, members, clock, false);
+    if (text !== '') l += (l === '' ? '' : ',') + text;
   }
-  const s: Record<string, unknown> = {};
+  for (let p = 0; p < state.privates.length; p++) {
+    const log = state.privates[p]!;
+    const members = state.members![p]!;
+    if (members.length === 0) continue;
+    l += (l === '' ? '' : ',') + encodeLog(set, state, log.group, log.a, log.x, 0, log.mergeAfter, members, clock, true);
+  }
+  let s = '';
   for (let i = 0; i < set.others.length; i++) {
-    const f = set.others[i]!;
-    const slot = state.slots[i];
-    const enc = f.encode(slot);
+    let enc: unknown;
+    if (set.ageAt[i]! >= 0) {
+      const first = a[set.ageAt[i]!]!;
+      enc = first === Infinity ? undefined : first;
+    } else enc = set.others[i]!.encode(state.slots[i]);
     if (enc === undefined) continue; // nothing to keep
-    s[set.otherTags[i]!] = enc;
+    s += (s === '' ? '"' : ',"') + set.otherTags[i]! + '":' + JSON.stringify(enc);
   }
-  return { v: 2, c: encodeTime(clock), l, s };
+  return '{"v":2,"c":' + time(clock) + ',"l":[' + l + '],"s":{' + s + '}}';
+}
+
+/** A time as JSON: infinities are null. */
+function time(t: number): string {
+  return t === Infinity || t === -Infinity ? 'null' : String(t);
+}
+
+/** A value-column value as JSON (undefined: null). */
+function valueText(x: unknown): string {
+  if (x === undefined) return 'null';
+  if (typeof x === 'string') return JSON.stringify(x);
+  return String(x);
+}
+
+/** One log's array as JSON text; '' for a shared log that is left out (empty, and its header what decoding assumes). */
+function encodeLog(
+  set: FeatureSet,
+  state: FeatureState,
+  g: number,
+  L: Float64Array,
+  X: unknown[] | null,
+  h: number,
+  mergeAfter: number,
+  members: readonly number[],
+  clock: number,
+  keep: boolean,
+): string {
+  const lg = set.logGroups[g]!;
+  const S = set.strides[g]!;
+  const off = L[h + OFF]!;
+  const head = L[h + HEAD]!;
+  const end = L[h + END]!;
+  let used = lg.usedAll; // bit set of the columns members read (at most 31 checked; more are always written)
+  let tags = lg.tagsAll;
+  if (members !== lg.members) {
+    used = 0;
+    tags = '';
+    for (let j = 0; j < members.length; j++) {
+      const w = set.windows[members[j]!]!;
+      tags += w.tag;
+      if (w.col >= 0) used |= w.col < 31 ? 1 << w.col : 0;
+    }
+  }
+  let keys = lg.keysAll;
+  if (used !== lg.usedAll) {
+    keys = '';
+    for (let c = 0; c < lg.colKeys.length; c++) if (c >= 31 || (used & (1 << c)) !== 0) keys += (keys === '' ? '' : ' ') + lg.colKeys[c]!;
+  }
+  let o = '["' + tags + '",' + JSON.stringify(keys) + ',' + time(L[h + HORIZON]!) + ',' + String(L[h + DROPPED]!) + ',' + time(mergeAfter) + ',';
+  // times: the first, then differences from the previous one (small integers: cheap to write and
+  // read), unless one does not add back exactly — then `true` and the times as they are
+  let exact = true;
+  for (let i = head + 1; i < end; i++) {
+    const t0 = L[off + (i - 1) * S]!;
+    const t1 = L[off + i * S]!;
+    if (t0 + (t1 - t0) !== t1) exact = false;
+  }
+  if (end > head) {
+    if (exact) {
+      o += String(L[off + head * S]!) + ',' + String(end - head - 1);
+      for (let i = head + 1; i < end; i++) o += ',' + String(L[off + i * S]! - L[off + (i - 1) * S]!);
+    } else {
+      o += 'true,' + String(end - head);
+      for (let i = head; i < end; i++) o += ',' + String(L[off + i * S]!);
+    }
+  } else o += 'null,0';
+  // An empty shared log is left out when its header is what decoding assumes anyway.
+  let empty = end === head && L[h + HORIZON]! <= clock - lg.retain && L[h + DROPPED] === 0;
+  for (let c = 0; c < lg.numeric.length; c++) {
+    if (c < 31 && (used & (1 << c)) === 0) continue;
+    const e = off + 1 + c;
+    // values older than every window + lateness of the column's features are left out
+    let start = upperBoundAt(L, off, S, head, end, clock - lg.colRetain[c]!);
+    let colHorizon = L[h + COL_HORIZON + c]!;
+    if (start > head && L[off + (start - 1) * S]! > colHorizon) colHorizon = L[off + (start - 1) * S]!;
+    if (colHorizon > clock - lg.retain) empty = false;
+    const numeric = lg.numeric[c]!;
+    // leading missing values are implied
+    if (numeric) while (start < end && L[e + start * S]! !== L[e + start * S]!) start++;
+    else while (start < end && X![e + start * S] === undefined) start++;
+    o += ',' + time(colHorizon);
+    if (!numeric && end - start > 8) {
+      const dict = dictionary(X!, e, S, start, end);
+      if (dict !== '') {
+        o += dict;
+        continue;
+      }
+    }
+    o += ',' + String(end - start);
+    if (numeric) {
+      for (let i = start; i < end; i++) {
+        const x = L[e + i * S]!;
+        o += x === x ? ',' + String(x) : ',null';
+      }
+    } else for (let i = start; i < end; i++) o += ',' + valueText(X![e + i * S]);
+  }
+  return empty && !keep ? '' : o + ']';
 }
 
 const DICT = new Map<unknown, number>();
 
 /**
  * A value column with repeats (a user's few devices or cards): `-k`, the k distinct values, then
- * the count and one index per entry (0 = missing, i = the i-th value). False (nothing written)
- * when it would not be shorter.
+ * the count and one index per entry (0 = missing, i = the i-th value), as JSON text after a
+ * comma. '' when it would not be shorter.
  */
-function dictionary(entry: unknown[], col: unknown[], start: number, end: number): boolean {
+function dictionary(X: unknown[], e: number, S: number, start: number, end: number): string {
   const dict = DICT;
   for (let i = start; i < end; i++) {
-    const x = col[i];
+    const x = X[e + i * S];
     if (x !== undefined && !dict.has(x)) dict.set(x, dict.size + 1);
   }
   const k = dict.size;
   if (2 * k > end - start) {
     dict.clear();
-    return false;
+    return '';
   }
-  entry.push(-k);
-  for (const x of dict.keys()) entry.push(x);
-  entry.push(end - start);
+  let o = ',' + String(-k);
+  for (const x of dict.keys()) o += ',' + valueText(x);
+  o += ',' + String(end - start);
   for (let i = start; i < end; i++) {
-    const x = col[i];
-    entry.push(x === undefined ? 0 : dict.get(x)!);
+    const x = X[e + i * S];
+    o += ',' + (x === undefined ? '0' : String(dict.get(x)!));
   }
   dict.clear();
-  return true;
+  return o;
 }
 
 interface ParsedLog {
@@ -154,8 +202,8 @@ export function decodeState(set: FeatureSet, json: unknown): FeatureState {
     for (const tag of pl.tags) if (!byTag.has(tag)) byTag.set(tag, j);
   });
   const state = set.create();
-  state.num[0] = clock;
-  const route = set.windows.map((w) => w.logGroup);
+  state.a[0] = clock;
+  const route = set.windows.map(() => -1);
   let routed = false;
   for (let g = 0; g < set.logGroups.length; g++) {
     const lg = set.logGroups[g]!;
@@ -172,28 +220,29 @@ export function decodeState(set: FeatureSet, json: unknown): FeatureState {
       }
     }
     // A shared log left out was empty, and may have dropped what is older than its retention.
-    if (clock !== -Infinity) state.num[lg.header + HORIZON] = clock - lg.retain;
+    if (clock !== -Infinity) state.a[set.heads[g]! + HORIZON] = clock - lg.retain;
     if (buckets.size === 0) continue;
     // The shared log: the one that was shared (most members), else a new one from now on.
     let shared = -1;
     for (const [j, ks] of buckets) {
       if (parsed[j]!.mergeAfter === -Infinity && (shared < 0 || ks.length > buckets.get(shared)!.length)) shared = j;
     }
-    if (shared >= 0) state.setLog(g, buildLog(set, state, g, parsed[shared]!, -Infinity));
+    if (shared >= 0) fillLog(set, state, g, set.heads[g]!, set.heads, set.strides, set.start, g, parsed[shared]!);
     for (const [j, ks] of buckets) {
       if (j === shared) continue;
-      const p = state.logs.length;
       const m = parsed[j]!.mergeAfter;
       // with a new shared log (it holds events from now on), no private log goes back to it before now
-      state.setLog(p, buildLog(set, state, g, parsed[j]!, shared >= 0 && m !== -Infinity ? m : Math.max(m, clock)));
-      for (const k of ks) route[k] = p;
+      const log = new PrivateLog(g, lg.numeric.length, set.hasValues, shared >= 0 && m !== -Infinity ? m : Math.max(m, clock));
+      fillLog(set, log, g, 0, log.heads, log.strides, log.start, 0, parsed[j]!);
+      for (const k of ks) route[k] = state.privates.length;
+      state.privates.push(log);
       routed = true;
     }
     if (shared >= 0 && fresh.length > 0) {
       // born now: they start empty, in a log of their own until their windows start after now
-      const p = state.logs.length;
-      state.setLog(p, new WindowLog(g, lg.numeric.length, pushHeader(state.num, lg.numeric.length), clock));
-      for (const k of fresh) route[k] = p;
+      const log = new PrivateLog(g, lg.numeric.length, set.hasValues, clock);
+      for (const k of fresh) route[k] = state.privates.length;
+      state.privates.push(log);
       routed = true;
     }
   }
@@ -202,7 +251,10 @@ export function decodeState(set: FeatureSet, json: unknown): FeatureState {
   for (let i = 0; i < set.others.length; i++) {
     const f = set.others[i]!;
     const tag = set.otherTags[i]!;
-    if (Object.prototype.hasOwnProperty.call(s, tag)) state.slots[i] = f.decode(s[tag], ['s', tag]);
+    if (!Object.prototype.hasOwnProperty.call(s, tag)) continue;
+    const slot = f.decode(s[tag], ['s', tag]);
+    if (set.ageAt[i]! >= 0) state.a[set.ageAt[i]!] = (slot as { first: number }).first;
+    else state.slots[i] = slot;
   }
   return state;
 }
@@ -211,11 +263,10 @@ export function decodeState(set: FeatureSet, json: unknown): FeatureState {
 function finish(set: FeatureSet, state: FeatureState, route: number[] | null): void {
   state.route = route;
   set.reroute(state);
-  const clock = state.num[0]!;
+  const clock = state.a[0]!;
   for (let k = 0; k < set.windows.length; k++) {
-    const w = set.windows[k]!;
-    const log = state.logs[state.route === null ? w.logGroup : state.route[k]!];
-    if (log != null) w.rebuild(state.num, log.h, state.aux[k], log.t, log.cols, clock);
+    const [L, X, h] = set.logOf(state, k);
+    set.windows[k]!.rebuild(state.a, state.aux[k], L, X, h, clock);
   }
 }
 
@@ -287,37 +338,36 @@ function parseLog(e: unknown, at: Path, clock: number): ParsedLog {
   };
 }
 
-/** A log of group `g` from its encoded form: the shared log (header at the group's place) or a private one (header appended). */
-function buildLog(set: FeatureSet, state: FeatureState, g: number, pl: ParsedLog, mergeAfter: number): WindowLog {
+/** Fills an empty log of group `g` (header `h` of `arena`, region `r`) from its encoded form. */
+function fillLog(set: FeatureSet, arena: Arena, g: number, h: number, heads: readonly number[], strides: readonly number[], start: number, r: number, pl: ParsedLog): void {
   const lg = set.logGroups[g]!;
-  const num = state.num;
-  const h = mergeAfter === -Infinity ? lg.header : pushHeader(num, lg.numeric.length);
-  const log = new WindowLog(g, lg.numeric.length, h, mergeAfter);
   const n = pl.times.length;
-  const t = log.t;
-  for (let i = 0; i < n; i++) t.push(pl.times[i]!);
-  num[h + HEAD] = 0;
-  num[h + END] = n;
-  num[h + HORIZON] = pl.horizon;
-  num[h + DROPPED] = pl.dropped;
-  num[h + FIRST] = n > 0 ? pl.times[0]! : Infinity;
-  num[h + LAST] = n > 0 ? pl.times[n - 1]! : -Infinity;
+  if (n > arena.a[h + CAP]!) growRegion(arena, start, heads, strides, r, n);
+  const L = arena.a;
+  const X = arena.x;
+  const S = strides[r]!;
+  const off = L[h + OFF]!;
+  for (let i = 0; i < n; i++) L[off + i * S] = pl.times[i]!;
+  L[h + HEAD] = 0;
+  L[h + END] = n;
+  L[h + HORIZON] = pl.horizon;
+  L[h + DROPPED] = pl.dropped;
+  L[h + FIRST] = n > 0 ? pl.times[0]! : Infinity;
   const last = n > 0 ? pl.times[n - 1]! : -Infinity;
-  for (let c = 0; c < log.cols.length; c++) {
-    const col = log.cols[c]!;
+  L[h + LAST] = last;
+  for (let c = 0; c < lg.numeric.length; c++) {
     const numeric = lg.numeric[c]!;
     const found = pl.cols.get(lg.colKeys[c]!);
     // a column the log did not keep: its values so far are unknown
     const [colHorizon, vals] = found ?? [last, []];
-    const hz = colHorizon;
     const skip = n - vals.length;
     for (let i = 0; i < n; i++) {
       const x = i < skip ? null : vals[i - skip];
-      col.push(x === null ? (numeric ? NaN : undefined) : x);
+      if (numeric) L[off + i * S + 1 + c] = x === null ? NaN : (x as number);
+      else X![off + i * S + 1 + c] = x === null ? undefined : x;
     }
-    num[h + COL_HORIZON + c] = hz;
+    L[h + COL_HORIZON + c] = colHorizon;
   }
-  return log;
 }
 
 // ── version 1: one slot per feature, keyed by definition hash ────────────────────────────────
@@ -354,36 +404,42 @@ function decodeV1(set: FeatureSet, json: Record<string, unknown>): FeatureState 
     if (has(o.hash) && isRecord(slot) && typeof slot.c === 'number' && slot.c > clock) clock = slot.c;
   }
   const state = set.create();
-  state.num[0] = clock;
-  const route = set.windows.map((w) => w.logGroup);
+  state.a[0] = clock;
+  const route = set.windows.map(() => -1);
   for (const { k, times, vals, horizon, dropped } of v1) {
     const w = set.windows[k]!;
     const lg = set.logGroups[w.logGroup]!;
-    const num = state.num;
-    const h = pushHeader(num, lg.numeric.length);
-    const log = new WindowLog(w.logGroup, lg.numeric.length, h, clock);
+    const log = new PrivateLog(w.logGroup, lg.numeric.length, set.hasValues, clock, Math.max(times.length, 1));
+    const L = log.a;
+    const X = log.x;
+    const S = log.strides[0]!;
+    const off = L[OFF]!;
     const n = times.length;
-    for (const x of times) log.t.push(x);
-    num[h + END] = n;
-    num[h + HORIZON] = horizon;
-    num[h + DROPPED] = dropped;
-    num[h + FIRST] = n > 0 ? times[0]! : Infinity;
-    num[h + LAST] = n > 0 ? times[n - 1]! : -Infinity;
-    for (let c = 0; c < log.cols.length; c++) {
-      const col = log.cols[c]!;
-      if (c === w.col) for (const x of vals!) col.push(x);
-      else {
-        num[h + COL_HORIZON + c] = num[h + LAST]!;
-        for (let i = 0; i < n; i++) col.push(lg.numeric[c] ? NaN : undefined);
+    for (let i = 0; i < n; i++) L[off + i * S] = times[i]!;
+    L[END] = n;
+    L[HORIZON] = horizon;
+    L[DROPPED] = dropped;
+    L[FIRST] = n > 0 ? times[0]! : Infinity;
+    L[LAST] = n > 0 ? times[n - 1]! : -Infinity;
+    for (let c = 0; c < lg.numeric.length; c++) {
+      const numeric = lg.numeric[c]!;
+      if (c !== w.col) L[COL_HORIZON + c] = L[LAST]!;
+      for (let i = 0; i < n; i++) {
+        const x = c === w.col ? vals![i] : undefined;
+        if (numeric) L[off + i * S + 1 + c] = x === undefined ? NaN : (x as number);
+        else X![off + i * S + 1 + c] = x;
       }
     }
-    route[k] = state.logs.length;
-    state.setLog(state.logs.length, log);
+    route[k] = state.privates.length;
+    state.privates.push(log);
   }
   finish(set, state, v1.length > 0 ? route : null);
   for (let i = 0; i < set.others.length; i++) {
     const o = set.others[i]!;
-    if (has(o.hash)) state.slots[i] = o.decode(f[o.hash], ['f', o.hash]);
+    if (!has(o.hash)) continue;
+    const slot = o.decode(f[o.hash], ['f', o.hash]);
+    if (set.ageAt[i]! >= 0) state.a[set.ageAt[i]!] = (slot as { first: number }).first;
+    else state.slots[i] = slot;
   }
   return state;
 }
