@@ -77,6 +77,9 @@ export async function createEngine(config: Partial<EngineConfig> & { metrics?: M
     sync: c.durability === 'sync',
     groupCommitMs: c.groupCommitMs,
     maxCachedKeys: c.maxCachedKeys,
+    // a key's state is encoded by the request that changed it (while in cache), not all at once by
+    // the group commit: no burst of encoding at flush time stalls the other requests
+    encodeOnWrite: true,
   });
   await store.open();
   // The admin API's list changes, on top of the list files (kept across restarts).

@@ -207,15 +207,37 @@ describe('group commit', () => {
     expect(await backend.inner.getMany(['k:a'])).toEqual(['{"n":1}']);
   });
 
-  it('a state the codec cannot encode fails the commit as not retriable and writes nothing', async () => {
+  it.each([false, true])('a state the codec cannot encode fails the commit as not retriable and writes nothing (encodeOnWrite %s)', async (encodeOnWrite) => {
     const backend = new ControlledBackend();
-    const store = await openStore<{ big: bigint }>(backend);
+    const store = await openStore<{ big: bigint }>(backend, { encodeOnWrite });
     store.set('a', { big: 1n });
     await expect(store.commit()).rejects.toMatchObject({ retriable: false });
     expect(backend.batches.length).toBe(0);
     store.delete('a');
     await store.commit();
     expect(backend.batches).toEqual([[{ type: 'del', key: 'k:a' }]]);
+  });
+
+  it('encodeOnWrite: a state changed again before its batch is written as it is at flush time, also after a failed batch', async () => {
+    const backend = new ControlledBackend();
+    const store = await openStore(backend, { encodeOnWrite: true, retryDelayMs: 60_000 });
+    const a = { n: 1 };
+    store.set('a', a);
+    a.n = 2;
+    store.markDirty('a');
+    await store.commit();
+    expect(await backend.inner.getMany(['k:a'])).toEqual(['{"n":2}']);
+    a.n = 3;
+    store.markDirty('a');
+    a.n = 4;
+    store.markDirty('a');
+    store.set('b', { n: 7 });
+    backend.failBatches = 1;
+    await expect(store.commit()).rejects.toBeInstanceOf(StateStoreError);
+    a.n = 5;
+    store.markDirty('a');
+    await store.close();
+    expect(await backend.inner.getMany(['k:a', 'k:b'])).toEqual(['{"n":5}', '{"n":7}']);
   });
 
   it('close() reports a failed final batch and can be retried without losing the state', async () => {
@@ -404,8 +426,8 @@ describe('eviction', () => {
       fc.record({ kind: fc.constant('commit' as const) }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { maxLength: 60 }), fc.integer({ min: 1, max: 4 }), async (ops, max) => {
-        const store = await openStore(new MemoryBackend(), { maxCachedKeys: max });
+      fc.asyncProperty(fc.array(op, { maxLength: 60 }), fc.integer({ min: 1, max: 4 }), fc.boolean(), async (ops, max, encodeOnWrite) => {
+        const store = await openStore(new MemoryBackend(), { maxCachedKeys: max, encodeOnWrite });
         const model = new Map<string, number>();
         for (const o of ops) {
           if (o.kind === 'commit') {

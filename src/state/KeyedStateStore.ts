@@ -24,6 +24,14 @@ export interface KeyedStateStoreOptions<S> {
   maxCachedRecords?: number;
   /** First retry delay after a failed batch (doubling up to 1 s). Default 20 ms. */
   retryDelayMs?: number;
+  /**
+   * Encode a state when it is set or marked dirty, while it is still in the CPU's cache, instead
+   * of at flush time (by then a batch of other keys has pushed it out, and encoding a cold
+   * state costs a cache miss per object). A key changed again in the same batch is encoded once
+   * more, at flush. Requires that a state does not change after `set`/`markDirty` until the next
+   * `set`/`markDirty` of its key (the hot path's contract anyway). Default `false`.
+   */
+  encodeOnWrite?: boolean;
 }
 
 export interface StateStoreStats {
@@ -68,8 +76,10 @@ class Waiter {
 class Entry<S> {
   readonly key: string;
   state: S | undefined = undefined;
-  /** Changed since the last batch was started. Dirty entries are not in the LRU list. */
+  /** Changed since the last batch was started. */
   dirty = false;
+  /** Its state encoded when it was set (`encodeOnWrite`), for the next batch; undefined: encode at flush. */
+  text: string | undefined = undefined;
   /** Part of the batch being written. Not in the LRU list. */
   inFlight = false;
   /** The shared promise of a load under way; undefined once loaded. Not in the LRU list. */
@@ -127,6 +137,7 @@ export class KeyedStateStore<S> {
   readonly backend: StateBackend;
   private readonly codec: StateCodec<S>;
   private readonly groupCommitMs: number;
+  private readonly encodeOnWrite: boolean;
   private readonly batchOptions: BatchOptions;
   private readonly maxCachedKeys: number;
   private readonly maxCachedRecords: number;
@@ -178,6 +189,7 @@ export class KeyedStateStore<S> {
     this.backend = backend;
     this.codec = options.codec ?? jsonCodec<S>();
     this.groupCommitMs = options.groupCommitMs ?? 0;
+    this.encodeOnWrite = options.encodeOnWrite === true;
     this.batchOptions = { sync: options.sync ?? true };
     this.maxCachedKeys = options.maxCachedKeys ?? 1_000_000;
     this.maxCachedRecords = options.maxCachedRecords ?? 100_000;
@@ -282,8 +294,21 @@ export class KeyedStateStore<S> {
       e.dirty = true;
       // (it stays in the eviction list, if it is there: eviction skips and unlinks what is not clean)
       this.dirtyList.push(e);
+      if (this.encodeOnWrite && e.state !== undefined) e.text = this.encodeNow(e.state);
+    } else {
+      e.text = undefined; // changed again before its batch: encoded once, at flush
     }
     if (!this.flushScheduled && !this.flushing) this.scheduleFlush();
+  }
+
+  /** `encodeOnWrite`'s encode; on failure, undefined: the flush encodes again and reports the error. */
+  private encodeNow(state: S): string | undefined {
+    try {
+      const text = this.codec.encode(state);
+      return typeof text === 'string' ? text : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   // ------------------------------------------------------------------ loads
@@ -522,7 +547,11 @@ export class KeyedStateStore<S> {
         ops.push({ type: 'del', key });
         continue;
       }
-      let value: unknown;
+      let value: unknown = e.text;
+      if (value !== undefined) {
+        ops.push({ type: 'put', key, value: value as string });
+        continue;
+      }
       try {
         value = this.codec.encode(e.state);
         if (typeof value !== 'string') throw new TypeError(`the codec returned ${typeof value}, not a string`);
@@ -540,6 +569,7 @@ export class KeyedStateStore<S> {
     for (let i = 0; i < dirty.length; i++) {
       dirty[i].dirty = false;
       dirty[i].inFlight = true;
+      dirty[i].text = undefined;
     }
     this.dirtyList = [];
     this.pendingWrites = new Map();
