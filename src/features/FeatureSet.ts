@@ -5,7 +5,7 @@ import type { Predicate } from '../conditions/index.ts';
 import { AgeFeature } from './AgeFeature.ts';
 import type { Feature } from './Feature.ts';
 import { FeatureState } from './FeatureState.ts';
-import { LatestFeature } from './LatestFeature.ts';
+import { L_CLOCK, LATEST_HEADER, LatestFeature } from './LatestFeature.ts';
 import { RecentSeenFeature } from './RecentSeenFeature.ts';
 import { SeenFeature } from './SeenFeature.ts';
 import { decodeState, encodeText } from './stateCodec.ts';
@@ -78,6 +78,9 @@ export class FeatureSet {
   private readonly otherKind: Uint8Array;
   /** @internal per other feature: arena offset of an age's earliest time (-1: not an age) */
   readonly ageAt: Int32Array;
+  /** @internal per other feature: arena offset of a latest feature's header (-1: not last/timeSince), and its region index */
+  readonly latestAt: Int32Array;
+  private readonly latestRegion: Int32Array;
   /** @internal the other features' definition-hash prefixes (their names in an encoded state) */
   readonly otherTags: readonly string[];
   /** @internal the shared logs' header offsets and entry strides, in region order */
@@ -120,6 +123,8 @@ export class FeatureSet {
     let at = 1 + WINDOW_SCALARS * windows.length;
     this.otherKind = new Uint8Array(others.length);
     this.ageAt = new Int32Array(others.length).fill(-1);
+    this.latestAt = new Int32Array(others.length).fill(-1);
+    this.latestRegion = new Int32Array(others.length).fill(-1);
     others.forEach((f, i) => {
       if (f instanceof AgeFeature) {
         this.otherKind[i] = AGE;
@@ -134,10 +139,18 @@ export class FeatureSet {
       strides.push(1 + lg.numeric.length);
       at += COL_HORIZON + lg.numeric.length;
     }
+    others.forEach((f, i) => {
+      if (this.otherKind[i] !== LATEST) return;
+      this.latestAt[i] = at;
+      this.latestRegion[i] = heads.length;
+      heads.push(at);
+      strides.push(1);
+      at += LATEST_HEADER;
+    });
     this.heads = heads;
     this.strides = strides;
     this.start = at;
-    this.hasValues = logGroups.some((lg) => lg.numeric.some((n) => !n));
+    this.hasValues = logGroups.some((lg) => lg.numeric.some((n) => !n)) || others.some((f) => f.kind === 'last');
     let size = at;
     for (const S of strides) size += INITIAL_CAP * S;
     const a = new Float64Array(size);
@@ -149,6 +162,13 @@ export class FeatureSet {
       initHeader(a, lg.header, lg.numeric.length, off, INITIAL_CAP);
       off += INITIAL_CAP * strides[g]!;
     });
+    for (let i = 0; i < others.length; i++) {
+      const h = this.latestAt[i]!;
+      if (h < 0) continue;
+      initHeader(a, h, 0, off, INITIAL_CAP);
+      a[h + L_CLOCK] = -Infinity;
+      off += INITIAL_CAP;
+    }
     this.template = a;
     this.values = new Array<FeatureValue>(names.length).fill(null);
     // names are [a-z][a-z0-9_]* (checked by compileFeatures): safe as property names in code
@@ -167,7 +187,7 @@ export class FeatureSet {
     const aux: unknown[] = new Array(this.windows.length);
     for (let k = 0; k < aux.length; k++) aux[k] = this.windows[k]!.createAux();
     const slots: unknown[] = new Array(this.others.length);
-    for (let i = 0; i < slots.length; i++) slots[i] = this.otherKind[i] === AGE ? null : this.others[i]!.create();
+    for (let i = 0; i < slots.length; i++) slots[i] = this.otherKind[i] === AGE || this.otherKind[i] === LATEST ? null : this.others[i]!.create();
     const a = this.template.slice();
     return new FeatureState(this, a, this.hasValues ? new Array<unknown>(a.length) : null, aux, slots);
   }
@@ -232,7 +252,7 @@ export class FeatureSet {
         return true;
       }
       case LATEST:
-        return (this.others[i] as LatestFeature).evaluate(state.slots[i] as never, event, this.values, d);
+        return (this.others[i] as LatestFeature).evaluateAt(state.a, state.x, this.latestAt[i]!, event, this.values, d);
       case SEEN:
         return (this.others[i] as SeenFeature).evaluate(state.slots[i] as never, event, this.values, d);
       default:
@@ -267,7 +287,7 @@ export class FeatureSet {
           if (m && time < state.a[this.ageAt[i]!]!) state.a[this.ageAt[i]!] = time;
           break;
         case LATEST:
-          (others[i] as LatestFeature).update(state.slots[i] as never, event, m);
+          this.updateLatest(state, i, event, m);
           break;
         case SEEN:
           (others[i] as SeenFeature).update(state.slots[i] as never, event, m);
@@ -292,7 +312,11 @@ export class FeatureSet {
     if (state.owner !== this) throw foreignState();
     if (time > state.a[0]!) state.a[0] = time;
     this.settleAll(state, true);
-    for (let i = 0; i < this.others.length; i++) if (this.otherKind[i] !== AGE) this.others[i]!.expire(state.slots[i], time);
+    for (let i = 0; i < this.others.length; i++) {
+      const kind = this.otherKind[i];
+      if (kind === LATEST) (this.others[i] as LatestFeature).expireAt(state.a, state.x, this.latestAt[i]!, time);
+      else if (kind !== AGE) this.others[i]!.expire(state.slots[i], time);
+    }
     if (state.route !== null) this.mergeBack(state);
     return state;
   }
@@ -300,10 +324,11 @@ export class FeatureSet {
   /** True when the state holds nothing (the key's feature state can be deleted). */
   isEmpty(state: FeatureState): boolean {
     const a = state.a;
-    for (const h of this.heads) if (a[h + END]! > a[h + HEAD]!) return false;
+    for (const h of this.heads) if (a[h + END]! > a[h + HEAD]!) return false; // logs and latest features
     for (const log of state.privates) if (log.a[END]! > log.a[HEAD]!) return false;
     for (let i = 0; i < this.others.length; i++) {
-      if (this.otherKind[i] === AGE ? a[this.ageAt[i]!] !== Infinity : !this.others[i]!.isEmpty(state.slots[i])) return false;
+      const kind = this.otherKind[i];
+      if (kind === AGE ? a[this.ageAt[i]!] !== Infinity : kind !== LATEST && !this.others[i]!.isEmpty(state.slots[i])) return false;
     }
     return true;
   }
@@ -312,10 +337,12 @@ export class FeatureSet {
   size(state: FeatureState): number {
     const a = state.a;
     let n = 0;
-    for (const h of this.heads) n += a[h + END]! - a[h + HEAD]!;
+    for (const h of this.heads) n += a[h + END]! - a[h + HEAD]!; // logs and latest features
     for (const log of state.privates) n += log.a[END]! - log.a[HEAD]!;
     for (let i = 0; i < this.others.length; i++) {
-      n += this.otherKind[i] === AGE ? (a[this.ageAt[i]!] === Infinity ? 0 : 1) : this.others[i]!.entries(state.slots[i]);
+      const kind = this.otherKind[i];
+      if (kind === AGE) n += a[this.ageAt[i]!] === Infinity ? 0 : 1;
+      else if (kind !== LATEST) n += this.others[i]!.entries(state.slots[i]);
     }
     return n;
   }
@@ -339,6 +366,8 @@ export class FeatureSet {
       } else if (this.otherKind[i] === AGE) {
         const first = s.a[this.ageAt[i]!]!;
         out[this.names[d]!] = { kind: 'age', value: first <= time ? time - first : null, exact: true, entries: first === Infinity ? 0 : 1, dropped: 0 };
+      } else if (this.otherKind[i] === LATEST) {
+        out[this.names[d]!] = (this.others[i] as LatestFeature).describeAt(s.a, s.x, this.latestAt[i]!, time);
       } else {
         out[this.names[d]!] = this.others[i]!.describe(s.slots[i], time);
       }
@@ -360,6 +389,23 @@ export class FeatureSet {
   }
 
   // ── internals (also used by the state codec) ───────────────────────────────────────────
+
+  /** @internal grows latest feature i's region to hold `need` entries */
+  growLatest(state: FeatureState, i: number, need: number): void {
+    growRegion(state, this.start, this.heads, this.strides, this.latestRegion[i]!, need);
+  }
+
+  private updateLatest(state: FeatureState, i: number, event: ArgusEvent, matched: boolean): void {
+    const f = this.others[i] as LatestFeature;
+    const h = this.latestAt[i]!;
+    const v = matched ? f.entryValue(event) : undefined;
+    if (v !== undefined && state.a[h + END] === state.a[h + CAP]) {
+      // full: drop the dead entries, or grow
+      if (state.a[h + HEAD]! > 0) f.compactAt(state.a, state.x, h);
+      else this.growLatest(state, i, state.a[h + END]! + 1);
+    }
+    f.updateAt(state.a, state.x, h, event.time, v);
+  }
 
   /** @internal windowed feature k's log: its arena, side array and header offset */
   logOf(state: FeatureState, k: number): [Float64Array, unknown[] | null, number] {

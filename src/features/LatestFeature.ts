@@ -13,8 +13,13 @@ import {
   type Path,
 } from './Feature.ts';
 import { BASE, CLOCK, HORIZON, LOW, LogSlot } from './LogSlot.ts';
-import { upperBound } from './sortedSearch.ts';
-import type { FeatureDescription, FeatureKind, FeatureValue } from './types.ts';
+import { upperBound, upperBoundAt } from './sortedSearch.ts';
+import type { FeatureDescription, FeatureKind, FeatureValue, FieldValue } from './types.ts';
+import { CAP, DROPPED, END, HEAD, HORIZON as L_HORIZON, OFF } from './WindowLog.ts';
+
+/** In a key's arena, a latest feature has a header (region descriptor like a log's: HEAD, END, HORIZON, DROPPED, then its clock, OFF, CAP) and a region of entry times (values of `last` in the side array). */
+export const L_CLOCK = 4;
+export const LATEST_HEADER = 8;
 
 const COMPACT_AT = 32;
 
@@ -149,6 +154,132 @@ export class LatestFeature implements Feature<LogSlot> {
     s.times = [clock, -Infinity, horizon, ...times];
     if (this.isLast) s.vals = [0, 0, 0, ...decodeValues(json.v, times.length, false, [...at, 'v'])];
     return s;
+  }
+
+  // ── in a key's arena (header at `h`; the region has room for one more entry when `update` inserts) ──
+
+  /** Writes the value for `event` into `out[d]`; false if it may be approximate. */
+  evaluateAt(a: Float64Array, x: unknown[] | null, h: number, event: ArgusEvent, out: FeatureValue[], d: number): boolean {
+    const t = event.time;
+    const from = t - this.window;
+    const off = a[h + OFF]!;
+    const end = a[h + END]!;
+    const head = a[h + HEAD]!;
+    const i = t >= a[h + L_CLOCK]! ? end - 1 : upperBoundAt(a, off, 1, head, end, t) - 1;
+    if (i >= head && a[off + i]! > from) {
+      out[d] = this.isLast ? (x![off + i] as FeatureValue) : t - a[off + i]!;
+      return true;
+    }
+    out[d] = null;
+    return a[h + L_HORIZON]! <= from;
+  }
+
+  /** The value of `event`'s field `last` keeps (undefined: none); timeSince: null. */
+  entryValue(event: ArgusEvent): FeatureValue | undefined {
+    return this.isLast ? primitiveOf(this.get!(event.data)) : null;
+  }
+
+  /** Adds the entry (time `u`, value `v`; undefined: not an entry) then drops what no event within the lateness needs. */
+  updateAt(a: Float64Array, x: unknown[] | null, h: number, u: number, v: FeatureValue | undefined): void {
+    if (u > a[h + L_CLOCK]!) a[h + L_CLOCK] = u;
+    if (v !== undefined) {
+      const off = a[h + OFF]!;
+      const end = a[h + END]!;
+      const head = a[h + HEAD]!;
+      let pos = end;
+      if (end !== head && a[off + end - 1]! > u) {
+        pos = upperBoundAt(a, off, 1, head, end, u);
+        a.copyWithin(off + pos + 1, off + pos, off + end);
+        if (this.isLast) for (let j = off + end - 1; j >= off + pos; j--) x![j + 1] = x![j];
+      }
+      a[off + pos] = u;
+      if (this.isLast) x![off + pos] = v;
+      a[h + END] = end + 1;
+      if (end + 1 - head > this.cap) {
+        const t = a[off + head]!;
+        if (t > a[h + L_HORIZON]!) a[h + L_HORIZON] = t;
+        a[h + HEAD] = head + 1;
+        a[h + DROPPED] = a[h + DROPPED]! + 1;
+      }
+    }
+    this.retainAt(a, x, h);
+  }
+
+  expireAt(a: Float64Array, x: unknown[] | null, h: number, time: number): void {
+    if (time > a[h + L_CLOCK]!) a[h + L_CLOCK] = time;
+    this.retainAt(a, x, h);
+    if (a[h + HEAD]! > 0) this.compactAt(a, x, h);
+  }
+
+  /** Drops entries out of every window and lateness, keeping the newest at or before `clock − lateness`. */
+  private retainAt(a: Float64Array, x: unknown[] | null, h: number): void {
+    const off = a[h + OFF]!;
+    const end = a[h + END]!;
+    const clock = a[h + L_CLOCK]!;
+    const outOfWindow = clock - this.window - this.lateness;
+    const settled = clock - this.lateness;
+    const head = a[h + HEAD]!;
+    let i = head;
+    while (i < end && (a[off + i]! <= outOfWindow || (i + 1 < end && a[off + i + 1]! <= settled))) i++;
+    if (i === head) return;
+    const t = a[off + i - 1]!;
+    if (t > a[h + L_HORIZON]!) a[h + L_HORIZON] = t;
+    a[h + HEAD] = i;
+    if (i >= COMPACT_AT && 2 * i >= end) this.compactAt(a, x, h);
+  }
+
+  /** Moves the live entries to the start of the region. */
+  compactAt(a: Float64Array, x: unknown[] | null, h: number): void {
+    const off = a[h + OFF]!;
+    const end = a[h + END]!;
+    const head = a[h + HEAD]!;
+    a.copyWithin(off, off + head, off + end);
+    if (this.isLast) {
+      for (let j = 0; j < end - head; j++) x![off + j] = x![off + head + j];
+      for (let j = end - head; j < end; j++) x![off + j] = undefined;
+    }
+    a[h + HEAD] = 0;
+    a[h + END] = end - head;
+  }
+
+  describeAt(a: Float64Array, x: unknown[] | null, h: number, time: number): FeatureDescription {
+    const out: FeatureValue[] = [null];
+    const exact = this.evaluateAt(a, x, h, { id: '', type: '', key: '', time, data: {} }, out, 0);
+    return { kind: this.kind, value: out[0]!, exact, entries: a[h + END]! - a[h + HEAD]!, dropped: a[h + DROPPED]! };
+  }
+
+  /** The slot (as `encode` takes it) of the arena's entries. */
+  toSlot(a: Float64Array, x: unknown[] | null, h: number): LogSlot {
+    const s = this.create();
+    const off = a[h + OFF]!;
+    s.times[CLOCK] = a[h + L_CLOCK]!;
+    s.times[HORIZON] = a[h + L_HORIZON]!;
+    s.dropped = a[h + DROPPED]!;
+    for (let i = a[h + HEAD]!; i < a[h + END]!; i++) {
+      s.times.push(a[off + i]!);
+      if (this.isLast) s.vals.push(x![off + i] as FieldValue);
+    }
+    return s;
+  }
+
+  /** Writes a decoded slot into the arena (the region has room for its entries). */
+  fromSlot(a: Float64Array, x: unknown[] | null, h: number, s: LogSlot): void {
+    const off = a[h + OFF]!;
+    a[h + L_CLOCK] = s.times[CLOCK]!;
+    a[h + L_HORIZON] = s.times[HORIZON]!;
+    a[h + DROPPED] = s.dropped;
+    a[h + HEAD] = 0;
+    let n = 0;
+    for (let i = s.head; i < s.times.length; i++, n++) {
+      a[off + n] = s.times[i]!;
+      if (this.isLast) x![off + n] = s.vals[i];
+    }
+    a[h + END] = n;
+  }
+
+  /** Entries a decoded slot holds. */
+  slotEntries(s: LogSlot): number {
+    return s.times.length - s.head;
   }
 
   private insert(s: LogSlot, u: number, x: FeatureValue | undefined): void {
