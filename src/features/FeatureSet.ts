@@ -6,11 +6,12 @@ import { AgeFeature } from './AgeFeature.ts';
 import type { Feature } from './Feature.ts';
 import { FeatureState } from './FeatureState.ts';
 import { L_CLOCK, LATEST_HEADER, LatestFeature } from './LatestFeature.ts';
-import { RecentSeenFeature } from './RecentSeenFeature.ts';
-import { SeenFeature } from './SeenFeature.ts';
+import type { LogSlot } from './LogSlot.ts';
+import { R_CLOCK, R_HORIZON, R_PRUNED, R_SIZE, R_SWEPT, RECENT_HEADER, RecentSeenFeature, type RecentSeenSlot } from './RecentSeenFeature.ts';
+import { SeenFeature, type SeenSlot } from './SeenFeature.ts';
 import { decodeState, encodeText } from './stateCodec.ts';
 import { upperBoundAt } from './sortedSearch.ts';
-import type { FeatureDefinition, FeatureDescription, FeatureOutput, FeatureValue } from './types.ts';
+import type { FeatureDefinition, FeatureDescription, FeatureOutput, FeatureValue, FieldValue } from './types.ts';
 import { COUNT, WINDOW_SCALARS, type WindowFeature } from './WindowFeature.ts';
 import { CAP, COL_HORIZON, DROPPED, END, FIRST, growRegion, HEAD, HORIZON, initHeader, INITIAL_CAP, LAST, OFF, type Arena, type PrivateLog } from './WindowLog.ts';
 
@@ -78,6 +79,8 @@ export class FeatureSet {
   private readonly otherKind: Uint8Array;
   /** @internal per other feature: arena offset of an age's earliest time (-1: not an age) */
   readonly ageAt: Int32Array;
+  /** @internal per other feature: arena offset of a seen's scalars (-1: not seen) */
+  readonly seenAt: Int32Array;
   /** @internal per other feature: arena offset of a latest feature's header (-1: not last/timeSince), and its region index */
   readonly latestAt: Int32Array;
   private readonly latestRegion: Int32Array;
@@ -124,12 +127,18 @@ export class FeatureSet {
     this.otherKind = new Uint8Array(others.length);
     this.ageAt = new Int32Array(others.length).fill(-1);
     this.latestAt = new Int32Array(others.length).fill(-1);
+    this.seenAt = new Int32Array(others.length).fill(-1);
     this.latestRegion = new Int32Array(others.length).fill(-1);
     others.forEach((f, i) => {
       if (f instanceof AgeFeature) {
         this.otherKind[i] = AGE;
         this.ageAt[i] = at++;
-      } else this.otherKind[i] = f instanceof LatestFeature ? LATEST : f instanceof SeenFeature ? SEEN : RECENT;
+      } else if (f instanceof LatestFeature) this.otherKind[i] = LATEST;
+      else {
+        this.otherKind[i] = f instanceof SeenFeature ? SEEN : RECENT;
+        this.seenAt[i] = at;
+        at += f instanceof SeenFeature ? 1 : RECENT_HEADER;
+      }
     });
     const heads: number[] = [];
     const strides: number[] = [];
@@ -163,6 +172,7 @@ export class FeatureSet {
       off += INITIAL_CAP * strides[g]!;
     });
     for (let i = 0; i < others.length; i++) {
+      if (this.otherKind[i] === RECENT) for (const j of [R_CLOCK, R_HORIZON, R_PRUNED, R_SWEPT]) a[this.seenAt[i]! + j] = -Infinity;
       const h = this.latestAt[i]!;
       if (h < 0) continue;
       initHeader(a, h, 0, off, INITIAL_CAP);
@@ -187,7 +197,7 @@ export class FeatureSet {
     const aux: unknown[] = new Array(this.windows.length);
     for (let k = 0; k < aux.length; k++) aux[k] = this.windows[k]!.createAux();
     const slots: unknown[] = new Array(this.others.length);
-    for (let i = 0; i < slots.length; i++) slots[i] = this.otherKind[i] === AGE || this.otherKind[i] === LATEST ? null : this.others[i]!.create();
+    for (let i = 0; i < slots.length; i++) slots[i] = this.otherKind[i] === AGE || this.otherKind[i] === LATEST ? null : new Map();
     const a = this.template.slice();
     return new FeatureState(this, a, this.hasValues ? new Array<unknown>(a.length) : null, aux, slots);
   }
@@ -254,9 +264,9 @@ export class FeatureSet {
       case LATEST:
         return (this.others[i] as LatestFeature).evaluateAt(state.a, state.x, this.latestAt[i]!, event, this.values, d);
       case SEEN:
-        return (this.others[i] as SeenFeature).evaluate(state.slots[i] as never, event, this.values, d);
+        return (this.others[i] as SeenFeature).evaluateAt(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number>, event, this.values, d);
       default:
-        return (this.others[i] as RecentSeenFeature).evaluate(state.slots[i] as never, event, this.values, d);
+        return (this.others[i] as RecentSeenFeature).evaluateAt(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number[]>, event, this.values, d);
     }
   }
 
@@ -290,10 +300,10 @@ export class FeatureSet {
           this.updateLatest(state, i, event, m);
           break;
         case SEEN:
-          (others[i] as SeenFeature).update(state.slots[i] as never, event, m);
+          (others[i] as SeenFeature).updateAt(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number>, event, m);
           break;
         default:
-          (others[i] as RecentSeenFeature).update(state.slots[i] as never, event, m);
+          (others[i] as RecentSeenFeature).updateAt(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number[]>, event, m);
       }
     }
     if (state.route !== null) this.mergeBack(state);
@@ -315,7 +325,7 @@ export class FeatureSet {
     for (let i = 0; i < this.others.length; i++) {
       const kind = this.otherKind[i];
       if (kind === LATEST) (this.others[i] as LatestFeature).expireAt(state.a, state.x, this.latestAt[i]!, time);
-      else if (kind !== AGE) this.others[i]!.expire(state.slots[i], time);
+      else if (kind === RECENT) (this.others[i] as RecentSeenFeature).expireAt(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number[]>, time);
     }
     if (state.route !== null) this.mergeBack(state);
     return state;
@@ -328,7 +338,7 @@ export class FeatureSet {
     for (const log of state.privates) if (log.a[END]! > log.a[HEAD]!) return false;
     for (let i = 0; i < this.others.length; i++) {
       const kind = this.otherKind[i];
-      if (kind === AGE ? a[this.ageAt[i]!] !== Infinity : kind !== LATEST && !this.others[i]!.isEmpty(state.slots[i])) return false;
+      if (kind === AGE ? a[this.ageAt[i]!] !== Infinity : kind !== LATEST && (state.slots[i] as Map<unknown, unknown>).size > 0) return false;
     }
     return true;
   }
@@ -342,7 +352,8 @@ export class FeatureSet {
     for (let i = 0; i < this.others.length; i++) {
       const kind = this.otherKind[i];
       if (kind === AGE) n += a[this.ageAt[i]!] === Infinity ? 0 : 1;
-      else if (kind !== LATEST) n += this.others[i]!.entries(state.slots[i]);
+      else if (kind === SEEN) n += (state.slots[i] as Map<unknown, unknown>).size;
+      else if (kind === RECENT) n += a[this.seenAt[i]! + R_SIZE]!;
     }
     return n;
   }
@@ -369,7 +380,7 @@ export class FeatureSet {
       } else if (this.otherKind[i] === LATEST) {
         out[this.names[d]!] = (this.others[i] as LatestFeature).describeAt(s.a, s.x, this.latestAt[i]!, time);
       } else {
-        out[this.names[d]!] = this.others[i]!.describe(s.slots[i], time);
+        out[this.names[d]!] = this.others[i]!.describe(this.slotOf(s, i), time);
       }
     }
     return out;
@@ -389,6 +400,48 @@ export class FeatureSet {
   }
 
   // ── internals (also used by the state codec) ───────────────────────────────────────────
+
+  /** @internal other feature i's slot as its class encodes it (seen, windowed seen, latest) */
+  slotOf(state: FeatureState, i: number): unknown {
+    switch (this.otherKind[i]) {
+      case SEEN:
+        return (this.others[i] as SeenFeature).toSlot(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number>);
+      case RECENT:
+        return (this.others[i] as RecentSeenFeature).toSlot(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number[]>);
+      case LATEST:
+        return (this.others[i] as LatestFeature).toSlot(state.a, state.x, this.latestAt[i]!);
+      default: {
+        const first = state.a[this.ageAt[i]!]!;
+        return { first };
+      }
+    }
+  }
+
+  /** @internal puts other feature i's decoded slot in the state */
+  putSlot(state: FeatureState, i: number, slot: unknown): void {
+    switch (this.otherKind[i]) {
+      case SEEN: {
+        const s = slot as SeenSlot;
+        state.a[this.seenAt[i]!] = s.dropped;
+        state.slots[i] = s.seen;
+        return;
+      }
+      case RECENT:
+        state.slots[i] = (this.others[i] as RecentSeenFeature).fromSlot(state.a, this.seenAt[i]!, slot as RecentSeenSlot);
+        return;
+      case LATEST: {
+        const f = this.others[i] as LatestFeature;
+        const s = slot as LogSlot;
+        const h = this.latestAt[i]!;
+        const n = f.slotEntries(s);
+        if (n > state.a[h + CAP]!) this.growLatest(state, i, n);
+        f.fromSlot(state.a, state.x, h, s);
+        return;
+      }
+      default:
+        state.a[this.ageAt[i]!] = (slot as { first: number }).first;
+    }
+  }
 
   /** @internal grows latest feature i's region to hold `need` entries */
   growLatest(state: FeatureState, i: number, need: number): void {

@@ -3,7 +3,21 @@ import type { Getter } from '../events/path.ts';
 import { decodeCount, decodeTime, decodeTimes, decodeValues, encodeTime, isRecord, primitiveOf, stateError, type Feature, type Path } from './Feature.ts';
 import type { FeatureDescription, FeatureKind, FeatureValue, FieldValue } from './types.ts';
 
+/** A windowed seen's scalars in a key's arena, from its offset. */
+export const R_CLOCK = 0;
+export const R_HORIZON = 1;
+export const R_PRUNED = 2;
+export const R_DROPPED = 3;
+export const R_SIZE = 4;
+export const R_SWEPT = 5;
+export const RECENT_HEADER = 6;
+
 export class RecentSeenSlot {
+  constructor(
+    /** Value → its sighting times, ascending: every one after `clock − lateness`, and the latest at or before it. */
+    readonly seen = new Map<FieldValue, number[]>(),
+  ) {}
+
   /** The key's clock (latest event time seen; expire moves it too). */
   clock = -Infinity;
   /** Latest time of an entry dropped by the window (plus lateness) or the cap. */
@@ -16,8 +30,6 @@ export class RecentSeenSlot {
   size = 0;
   /** Clock at the last sweep over every value. */
   swept = -Infinity;
-  /** Value → its sighting times, ascending: every one after `clock − lateness`, and the latest at or before it. */
-  readonly seen = new Map<FieldValue, number[]>();
 }
 
 /**
@@ -189,6 +201,108 @@ export class RecentSeenFeature implements Feature<RecentSeenSlot> {
       i += 2 + Math.abs(n);
     }
     return s;
+  }
+
+  // ── in a key's arena: scalars from `h` (R_CLOCK…R_SWEPT), the value → sightings map apart ──
+
+  evaluateAt(a: Float64Array, h: number, seen: Map<FieldValue, number[]>, event: ArgusEvent, out: FeatureValue[], d: number): boolean {
+    const x = primitiveOf(this.get(event.data));
+    if (x === undefined) {
+      out[d] = null;
+      return true;
+    }
+    const t = event.time;
+    const from = t - this.window;
+    const times = seen.get(x);
+    if (times !== undefined) {
+      // the latest sighting at or before t
+      let i = times.length - 1;
+      while (i >= 0 && times[i]! > t) i--;
+      if (i >= 0 && times[i]! > from) {
+        out[d] = true;
+        return true;
+      }
+    }
+    out[d] = false;
+    return a[h + R_HORIZON]! <= from && (t >= a[h + R_CLOCK]! - this.lateness || a[h + R_PRUNED]! <= from);
+  }
+
+  updateAt(a: Float64Array, h: number, seen: Map<FieldValue, number[]>, event: ArgusEvent, matched: boolean): void {
+    const u = event.time;
+    if (u > a[h + R_CLOCK]!) a[h + R_CLOCK] = u;
+    if (matched) {
+      const x = primitiveOf(this.get(event.data));
+      if (x !== undefined) {
+        let times = seen.get(x);
+        if (times === undefined) seen.set(x, (times = [u]));
+        else {
+          let i = times.length;
+          while (i > 0 && times[i - 1]! > u) i--;
+          if (i === times.length) times.push(u);
+          else times.splice(i, 0, u);
+          this.pruneAt(a, h, times);
+        }
+        a[h + R_SIZE] = a[h + R_SIZE]! + 1;
+        if (a[h + R_SIZE]! > this.cap) this.dropOldestAt(a, h, seen);
+      }
+    }
+    // now and then a sweep over every value (in between, a value is pruned when seen again)
+    if (a[h + R_CLOCK]! - a[h + R_SWEPT]! >= this.sweepEvery) this.sweepAt(a, h, seen);
+  }
+
+  expireAt(a: Float64Array, h: number, seen: Map<FieldValue, number[]>, time: number): void {
+    if (time > a[h + R_CLOCK]!) a[h + R_CLOCK] = time;
+    this.sweepAt(a, h, seen);
+  }
+
+  describeAt(a: Float64Array, h: number, seen: Map<FieldValue, number[]>, time: number): FeatureDescription {
+    return this.describe(this.toSlot(a, h, seen), time);
+  }
+
+  /** The slot (as `encode` takes it) of the arena's scalars and the map (shared, not copied). */
+  toSlot(a: Float64Array, h: number, seen: Map<FieldValue, number[]>): RecentSeenSlot {
+    const s = new RecentSeenSlot(seen);
+    s.clock = a[h + R_CLOCK]!;
+    s.horizon = a[h + R_HORIZON]!;
+    s.pruned = a[h + R_PRUNED]!;
+    s.dropped = a[h + R_DROPPED]!;
+    s.size = a[h + R_SIZE]!;
+    s.swept = a[h + R_SWEPT]!;
+    return s;
+  }
+
+  /** Writes a slot's scalars into the arena; returns its map. */
+  fromSlot(a: Float64Array, h: number, s: RecentSeenSlot): Map<FieldValue, number[]> {
+    a[h + R_CLOCK] = s.clock;
+    a[h + R_HORIZON] = s.horizon;
+    a[h + R_PRUNED] = s.pruned;
+    a[h + R_DROPPED] = s.dropped;
+    a[h + R_SIZE] = s.size;
+    a[h + R_SWEPT] = s.swept;
+    return s.seen;
+  }
+
+  private pruneAt(a: Float64Array, h: number, times: number[]): void {
+    const settled = a[h + R_CLOCK]! - this.lateness;
+    let k = 0;
+    while (k + 1 < times.length && times[k + 1]! <= settled) k++;
+    if (k > 0) {
+      if (times[k - 1]! > a[h + R_PRUNED]!) a[h + R_PRUNED] = times[k - 1]!;
+      times.splice(0, k);
+      a[h + R_SIZE] = a[h + R_SIZE]! - k;
+    }
+  }
+
+  private sweepAt(a: Float64Array, h: number, seen: Map<FieldValue, number[]>): void {
+    const s = this.toSlot(a, h, seen);
+    this.sweep(s);
+    this.fromSlot(a, h, s);
+  }
+
+  private dropOldestAt(a: Float64Array, h: number, seen: Map<FieldValue, number[]>): void {
+    const s = this.toSlot(a, h, seen);
+    this.dropOldest(s);
+    this.fromSlot(a, h, s);
   }
 
   /** Keeps every sighting after `clock − lateness` and the latest one at or before it. */

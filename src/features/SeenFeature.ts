@@ -4,8 +4,10 @@ import { decodeCount, isRecord, primitiveOf, stateError, type Feature, type Path
 import type { FeatureDescription, FeatureKind, FeatureValue, FieldValue } from './types.ts';
 
 export class SeenSlot {
-  /** Value → earliest event time it was seen at; ordered by last sighting (processing order). */
-  readonly seen = new Map<FieldValue, number>();
+  constructor(
+    /** Value → earliest event time it was seen at; ordered by last sighting (processing order). */
+    readonly seen = new Map<FieldValue, number>(),
+  ) {}
   /** Values forgotten because the cap was hit. */
   dropped = 0;
   /**
@@ -75,6 +77,58 @@ export class SeenFeature implements Feature<SeenSlot> {
       seen.delete(x); // move to the end: most recently seen
       seen.set(x, first < u ? first : u);
     }
+  }
+
+  // ── in a key's arena: the count of forgotten values at `h`, the map apart ──
+
+  evaluateAt(a: Float64Array, h: number, seen: Map<FieldValue, number>, event: ArgusEvent, out: FeatureValue[], d: number): boolean {
+    const x = primitiveOf(this.get(event.data));
+    if (x === undefined) {
+      out[d] = null;
+      return true;
+    }
+    const first = seen.get(x);
+    if (first !== undefined && first <= event.time) {
+      out[d] = true;
+      return true;
+    }
+    out[d] = false;
+    return a[h] === 0;
+  }
+
+  /** Cursors over a map from its least recently seen value, kept across evictions once the cap is reached (see SeenSlot.order). */
+  private readonly orders = new WeakMap<Map<FieldValue, number>, IterableIterator<FieldValue>>();
+
+  updateAt(a: Float64Array, h: number, seen: Map<FieldValue, number>, event: ArgusEvent, matched: boolean): void {
+    if (!matched) return;
+    const x = primitiveOf(this.get(event.data));
+    if (x === undefined) return;
+    const u = event.time;
+    const first = seen.get(x);
+    if (first === undefined) {
+      seen.set(x, u);
+      if (seen.size > this.cap) {
+        let order = this.orders.get(seen);
+        if (order === undefined) this.orders.set(seen, (order = seen.keys()));
+        let oldest = order.next();
+        if (oldest.done === true) {
+          this.orders.set(seen, (order = seen.keys()));
+          oldest = order.next();
+        }
+        seen.delete(oldest.value!);
+        a[h] = a[h]! + 1;
+      }
+    } else {
+      seen.delete(x); // move to the end: most recently seen
+      seen.set(x, first < u ? first : u);
+    }
+  }
+
+  /** The slot (as `encode` takes it) of the arena's count and the map (shared, not copied). */
+  toSlot(a: Float64Array, h: number, seen: Map<FieldValue, number>): SeenSlot {
+    const s = new SeenSlot(seen);
+    s.dropped = a[h]!;
+    return s;
   }
 
   expire(): void {}

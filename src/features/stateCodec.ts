@@ -1,8 +1,6 @@
 import { decodeCount, decodeTime, decodeTimes, decodeValues, encodeTime, isRecord, primitiveOf, stateError, type Path } from './Feature.ts';
 import type { FeatureSet } from './FeatureSet.ts';
 import type { FeatureState } from './FeatureState.ts';
-import type { LatestFeature } from './LatestFeature.ts';
-import type { LogSlot } from './LogSlot.ts';
 import { upperBoundAt } from './sortedSearch.ts';
 import { CAP, COL_HORIZON, DROPPED, END, FIRST, growRegion, HEAD, HORIZON, LAST, OFF, PrivateLog, type Arena } from './WindowLog.ts';
 
@@ -49,10 +47,7 @@ export function encodeText(set: FeatureSet, state: FeatureState): string {
     if (set.ageAt[i]! >= 0) {
       const first = a[set.ageAt[i]!]!;
       enc = first === Infinity ? undefined : first;
-    } else if (set.latestAt[i]! >= 0) {
-      const f = set.others[i] as LatestFeature;
-      enc = f.encode(f.toSlot(a, state.x, set.latestAt[i]!));
-    } else enc = set.others[i]!.encode(state.slots[i]);
+    } else enc = set.others[i]!.encode(set.slotOf(state, i));
     if (enc === undefined) continue; // nothing to keep
     s += (s === '' ? '"' : ',"') + set.otherTags[i]! + '":' + JSON.stringify(enc);
   }
@@ -258,7 +253,7 @@ export function decodeState(set: FeatureSet, json: unknown): FeatureState {
     const tag = set.otherTags[i]!;
     if (!Object.prototype.hasOwnProperty.call(s, tag)) continue;
     const slot = f.decode(s[tag], ['s', tag]);
-    putSlot(set, state, i, slot);
+    set.putSlot(state, i, slot);
   }
   return state;
 }
@@ -442,20 +437,8 @@ function decodeV1(set: FeatureSet, json: Record<string, unknown>): FeatureState 
     const o = set.others[i]!;
     if (!has(o.hash)) continue;
     const slot = o.decode(f[o.hash], ['f', o.hash]);
-    putSlot(set, state, i, slot);
+    set.putSlot(state, i, slot);
   }
   return state;
 }
 
-/** Puts other feature i's decoded slot in the state (age and latest features: into the arena). */
-function putSlot(set: FeatureSet, state: FeatureState, i: number, slot: unknown): void {
-  if (set.ageAt[i]! >= 0) state.a[set.ageAt[i]!] = (slot as { first: number }).first;
-  else if (set.latestAt[i]! >= 0) {
-    const f = set.others[i] as LatestFeature;
-    const s = slot as LogSlot;
-    const h = set.latestAt[i]!;
-    const n = f.slotEntries(s);
-    if (n > state.a[h + CAP]!) set.growLatest(state, i, n);
-    f.fromSlot(state.a, state.x, h, s);
-  } else state.slots[i] = slot;
-}
