@@ -78,6 +78,8 @@ class Entry<S> {
   state: S | undefined = undefined;
   /** Changed since the last batch was started. */
   dirty = false;
+  /** Its storage key, made on first use. */
+  storageKey: string | undefined = undefined;
   /** Its state encoded when it was set (`encodeOnWrite`), for the next batch; undefined: encode at flush. */
   text: string | undefined = undefined;
   /** Part of the batch being written. Not in the LRU list. */
@@ -334,7 +336,7 @@ export class KeyedStateStore<S> {
     });
     this.entries.set(key, entry);
     this.loadingCount++;
-    this.enqueueRead(storageKey('k', key), entry);
+    this.enqueueRead((entry.storageKey = storageKey('k', key)), entry);
     if (this.entries.size > this.maxCachedKeys) this.evict();
     return entry.loading;
   }
@@ -542,7 +544,7 @@ export class KeyedStateStore<S> {
     const ops: BatchOperation[] = [];
     for (let i = 0; i < dirty.length; i++) {
       const e = dirty[i];
-      const key = storageKey('k', e.key);
+      const key = e.storageKey ?? (e.storageKey = storageKey('k', e.key));
       if (e.state === undefined) {
         ops.push({ type: 'del', key });
         continue;
