@@ -52,6 +52,9 @@ const SEEN = 1;
 const RECENT = 2;
 const AGE = 3;
 
+/** Entries a latest feature's region starts with (it keeps the entries within the lateness, and one before). */
+const LATEST_CAP = 4;
+
 /** Dead entries at a log's head are compacted away once there are this many and they are half of it. */
 const COMPACT_AT = 32;
 
@@ -84,6 +87,8 @@ export class FeatureSet {
   /** @internal per other feature: arena offset of a latest feature's header (-1: not last/timeSince), and its region index */
   readonly latestAt: Int32Array;
   private readonly latestRegion: Int32Array;
+  /** @internal where the other features' slots start in `FeatureState.o` (after the windowed features' aux objects) */
+  readonly so: number;
   /** @internal the other features' definition-hash prefixes (their names in an encoded state) */
   readonly otherTags: readonly string[];
   /** @internal the shared logs' header offsets and entry strides, in region order */
@@ -108,6 +113,7 @@ export class FeatureSet {
     order: readonly { window: boolean; index: number }[],
   ) {
     this.otherTags = others.map((f) => f.hash.slice(0, 8));
+    this.so = windows.length;
     this.isWindow = new Uint8Array(order.length);
     this.index = new Int32Array(order.length);
     const names: string[] = [];
@@ -161,7 +167,7 @@ export class FeatureSet {
     this.start = at;
     this.hasValues = logGroups.some((lg) => lg.numeric.some((n) => !n)) || others.some((f) => f.kind === 'last');
     let size = at;
-    for (const S of strides) size += INITIAL_CAP * S;
+    for (let r = 0; r < strides.length; r++) size += (r < logGroups.length ? INITIAL_CAP : LATEST_CAP) * strides[r]!;
     const a = new Float64Array(size);
     a[0] = -Infinity;
     for (let k = 0; k < windows.length; k++) a[windows[k]!.at] = -Infinity; // LOW
@@ -175,9 +181,9 @@ export class FeatureSet {
       if (this.otherKind[i] === RECENT) for (const j of [R_CLOCK, R_HORIZON, R_PRUNED, R_SWEPT]) a[this.seenAt[i]! + j] = -Infinity;
       const h = this.latestAt[i]!;
       if (h < 0) continue;
-      initHeader(a, h, 0, off, INITIAL_CAP);
+      initHeader(a, h, 0, off, LATEST_CAP);
       a[h + L_CLOCK] = -Infinity;
-      off += INITIAL_CAP;
+      off += LATEST_CAP;
     }
     this.template = a;
     this.values = new Array<FeatureValue>(names.length).fill(null);
@@ -194,12 +200,12 @@ export class FeatureSet {
 
   /** An empty history. */
   create(): FeatureState {
-    const aux: unknown[] = new Array(this.windows.length);
-    for (let k = 0; k < aux.length; k++) aux[k] = this.windows[k]!.createAux();
-    const slots: unknown[] = new Array(this.others.length);
-    for (let i = 0; i < slots.length; i++) slots[i] = this.otherKind[i] === AGE || this.otherKind[i] === LATEST ? null : new Map();
+    const W = this.windows.length;
+    const o: unknown[] = new Array(W + this.others.length);
+    for (let k = 0; k < W; k++) o[k] = this.windows[k]!.createAux();
+    for (let i = 0; i < this.others.length; i++) o[W + i] = this.otherKind[i] === AGE || this.otherKind[i] === LATEST ? null : new Map();
     const a = this.template.slice();
-    return new FeatureState(this, a, this.hasValues ? new Array<unknown>(a.length) : null, aux, slots);
+    return new FeatureState(this, a, this.hasValues ? new Array<unknown>(a.length) : null, o);
   }
 
   /**
@@ -238,7 +244,7 @@ export class FeatureSet {
           X = log.x;
           h = 0;
         }
-        values[d] = w.value(a, state.aux[i], L, X, h, time);
+        values[d] = w.value(a, state.o[i], L, X, h, time);
         if (!w.exactAt(L, h, time)) {
           exact = false;
           if (approximate !== undefined) approximate.push(w.name);
@@ -264,9 +270,9 @@ export class FeatureSet {
       case LATEST:
         return (this.others[i] as LatestFeature).evaluateAt(state.a, state.x, this.latestAt[i]!, event, this.values, d);
       case SEEN:
-        return (this.others[i] as SeenFeature).evaluateAt(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number>, event, this.values, d);
+        return (this.others[i] as SeenFeature).evaluateAt(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number>, event, this.values, d);
       default:
-        return (this.others[i] as RecentSeenFeature).evaluateAt(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number[]>, event, this.values, d);
+        return (this.others[i] as RecentSeenFeature).evaluateAt(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number[]>, event, this.values, d);
     }
   }
 
@@ -300,10 +306,10 @@ export class FeatureSet {
           this.updateLatest(state, i, event, m);
           break;
         case SEEN:
-          (others[i] as SeenFeature).updateAt(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number>, event, m);
+          (others[i] as SeenFeature).updateAt(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number>, event, m);
           break;
         default:
-          (others[i] as RecentSeenFeature).updateAt(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number[]>, event, m);
+          (others[i] as RecentSeenFeature).updateAt(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number[]>, event, m);
       }
     }
     if (state.route !== null) this.mergeBack(state);
@@ -325,7 +331,7 @@ export class FeatureSet {
     for (let i = 0; i < this.others.length; i++) {
       const kind = this.otherKind[i];
       if (kind === LATEST) (this.others[i] as LatestFeature).expireAt(state.a, state.x, this.latestAt[i]!, time);
-      else if (kind === RECENT) (this.others[i] as RecentSeenFeature).expireAt(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number[]>, time);
+      else if (kind === RECENT) (this.others[i] as RecentSeenFeature).expireAt(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number[]>, time);
     }
     if (state.route !== null) this.mergeBack(state);
     return state;
@@ -338,7 +344,7 @@ export class FeatureSet {
     for (const log of state.privates) if (log.a[END]! > log.a[HEAD]!) return false;
     for (let i = 0; i < this.others.length; i++) {
       const kind = this.otherKind[i];
-      if (kind === AGE ? a[this.ageAt[i]!] !== Infinity : kind !== LATEST && (state.slots[i] as Map<unknown, unknown>).size > 0) return false;
+      if (kind === AGE ? a[this.ageAt[i]!] !== Infinity : kind !== LATEST && (state.o[this.so + i] as Map<unknown, unknown>).size > 0) return false;
     }
     return true;
   }
@@ -352,7 +358,7 @@ export class FeatureSet {
     for (let i = 0; i < this.others.length; i++) {
       const kind = this.otherKind[i];
       if (kind === AGE) n += a[this.ageAt[i]!] === Infinity ? 0 : 1;
-      else if (kind === SEEN) n += (state.slots[i] as Map<unknown, unknown>).size;
+      else if (kind === SEEN) n += (state.o[this.so + i] as Map<unknown, unknown>).size;
       else if (kind === RECENT) n += a[this.seenAt[i]! + R_SIZE]!;
     }
     return n;
@@ -405,9 +411,9 @@ export class FeatureSet {
   slotOf(state: FeatureState, i: number): unknown {
     switch (this.otherKind[i]) {
       case SEEN:
-        return (this.others[i] as SeenFeature).toSlot(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number>);
+        return (this.others[i] as SeenFeature).toSlot(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number>);
       case RECENT:
-        return (this.others[i] as RecentSeenFeature).toSlot(state.a, this.seenAt[i]!, state.slots[i] as Map<FieldValue, number[]>);
+        return (this.others[i] as RecentSeenFeature).toSlot(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number[]>);
       case LATEST:
         return (this.others[i] as LatestFeature).toSlot(state.a, state.x, this.latestAt[i]!);
       default: {
@@ -423,11 +429,11 @@ export class FeatureSet {
       case SEEN: {
         const s = slot as SeenSlot;
         state.a[this.seenAt[i]!] = s.dropped;
-        state.slots[i] = s.seen;
+        state.o[this.so + i] = s.seen;
         return;
       }
       case RECENT:
-        state.slots[i] = (this.others[i] as RecentSeenFeature).fromSlot(state.a, this.seenAt[i]!, slot as RecentSeenSlot);
+        state.o[this.so + i] = (this.others[i] as RecentSeenFeature).fromSlot(state.a, this.seenAt[i]!, slot as RecentSeenSlot);
         return;
       case LATEST: {
         const f = this.others[i] as LatestFeature;
@@ -571,7 +577,7 @@ export class FeatureSet {
     L[h + END] = end + 1;
     const a = state.a;
     const windows = this.windows;
-    const aux = state.aux;
+    const aux = state.o;
     for (let j = 0; j < members.length; j++) {
       const k = members[j]!;
       windows[k]!.inserted(a, aux[k], L, X, h, pos, late);
@@ -610,7 +616,7 @@ export class FeatureSet {
     const windows = this.windows;
     for (let j = 0; j < members.length; j++) {
       const k = members[j]!;
-      windows[k]!.settle(a, state.aux[k], L, X, h);
+      windows[k]!.settle(a, state.o[k], L, X, h);
     }
     const bound = a[0]! - this.logGroups[g]!.retain;
     if (L[h + FIRST]! <= bound) {
@@ -653,7 +659,7 @@ export class FeatureSet {
     L[h + END] = end - dead;
     for (let j = 0; j < members.length; j++) {
       const k = members[j]!;
-      this.windows[k]!.compacted(state.a, state.aux[k], dead);
+      this.windows[k]!.compacted(state.a, state.o[k], dead);
     }
   }
 
@@ -679,7 +685,7 @@ export class FeatureSet {
       for (let j = 0; j < members.length; j++) {
         const k = members[j]!;
         route[k] = -1;
-        this.windows[k]!.rebuild(state.a, state.aux[k], state.a, state.x, h, clock);
+        this.windows[k]!.rebuild(state.a, state.o[k], state.a, state.x, h, clock);
       }
       state.privates.splice(p, 1);
       for (let k = 0; k < route.length; k++) if (route[k]! > p) route[k] = route[k]! - 1;

@@ -35,10 +35,11 @@ export class FeatureState implements Arena {
     public a: Float64Array,
     /** @internal values of the value columns, index-aligned with `a` */
     public x: unknown[] | null,
-    /** @internal per windowed feature: exact-sum partials, min/max deque, value map, or null */
-    readonly aux: unknown[],
-    /** @internal per other feature (last, timeSince, unwindowed and windowed seen): its slot; null for age (in the arena) */
-    readonly slots: unknown[],
+    /**
+     * @internal per windowed feature: exact-sum partials, min/max deque, value map, or null; then
+     * per other feature: the value map of `seen` (null for age, last, timeSince: in the arena)
+     */
+    readonly o: unknown[],
   ) {}
 
   /** @internal per windowed feature: -1 (its group's shared log) or the index of its private log; null when every feature uses its shared log */

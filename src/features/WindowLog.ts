@@ -33,8 +33,8 @@ export const CAP = 7;
 /** Then one per column: the latest time whose value the column no longer holds (a decoded state keeps a column only as far back as its features need). */
 export const COL_HORIZON = 8;
 
-/** Entries a log region starts with. */
-export const INITIAL_CAP = 4;
+/** Entries a log region starts with (a region grows by doubling, moving the arena: fewer, larger steps allocate less). */
+export const INITIAL_CAP = 16;
 
 /** Something holding an arena: a key's `FeatureState` or a private log. */
 export interface Arena {
@@ -67,7 +67,7 @@ export function growRegion(arena: Arena, start: number, heads: readonly number[]
   for (let r = 0; r < heads.length; r++) {
     const h = heads[r]!;
     let cap = a[h + CAP]!;
-    if (r === grown) cap = Math.max(need, cap * 2, INITIAL_CAP);
+    if (r === grown) cap = Math.max(need, cap * 2, 4);
     total += cap * strides[r]!;
   }
   const na = new Float64Array(total);
@@ -81,7 +81,7 @@ export function growRegion(arena: Arena, start: number, heads: readonly number[]
     const used = a[h + END]! * S;
     na.set(a.subarray(old, old + used), off);
     if (x !== null) for (let i = 0; i < used; i++) nx![off + i] = x[old + i];
-    const cap = r === grown ? Math.max(need, a[h + CAP]! * 2, INITIAL_CAP) : a[h + CAP]!;
+    const cap = r === grown ? Math.max(need, a[h + CAP]! * 2, 4) : a[h + CAP]!;
     na[h + OFF] = off;
     na[h + CAP] = cap;
     off += cap * S;

@@ -23,7 +23,7 @@ export function sumAdd(partials: number[], x: number): void {
     x = hi;
   }
   if (x !== 0) partials[i++] = x;
-  partials.length = i;
+  if (i < partials.length) partials.length = i; // (the length setter is a builtin call: only when it shrinks)
 }
 
 /** The exact sum of the partials, correctly rounded to a double. */
