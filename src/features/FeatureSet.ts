@@ -87,7 +87,7 @@ export class FeatureSet {
   /** @internal per other feature: arena offset of a latest feature's header (-1: not last/timeSince), and its region index */
   readonly latestAt: Int32Array;
   private readonly latestRegion: Int32Array;
-  /** @internal where the other features' slots start in `FeatureState.o` (after the windowed features' aux objects) */
+  /** @internal where the other features' slots start in `FeatureState.x` (after the windowed features' aux objects) */
   readonly so: number;
   /** @internal the other features' definition-hash prefixes (their names in an encoded state) */
   readonly otherTags: readonly string[];
@@ -96,7 +96,7 @@ export class FeatureSet {
   readonly strides: readonly number[];
   /** @internal where the log regions start (the arena's header size) */
   readonly start: number;
-  /** @internal whether an arena has a side array (some log has a value column) */
+  /** @internal whether some log or `last` feature has values in the side array */
   readonly hasValues: boolean;
   private readonly template: Float64Array;
   /** Values of the last `evaluate`, by definition, and the writer that copies them to `out` with constant property names. */
@@ -201,11 +201,13 @@ export class FeatureSet {
   /** An empty history. */
   create(): FeatureState {
     const W = this.windows.length;
-    const o: unknown[] = new Array(W + this.others.length);
-    for (let k = 0; k < W; k++) o[k] = this.windows[k]!.createAux();
-    for (let i = 0; i < this.others.length; i++) o[W + i] = this.otherKind[i] === AGE || this.otherKind[i] === LATEST ? null : new Map();
     const a = this.template.slice();
-    return new FeatureState(this, a, this.hasValues ? new Array<unknown>(a.length) : null, o);
+    // the side array: the aux objects and maps in its first slots (unused by the regions: the
+    // arena's header is longer), so that reaching them costs no extra cache line
+    const x: unknown[] = new Array(a.length);
+    for (let k = 0; k < W; k++) x[k] = this.windows[k]!.createAux();
+    for (let i = 0; i < this.others.length; i++) x[W + i] = this.otherKind[i] === AGE || this.otherKind[i] === LATEST ? null : new Map();
+    return new FeatureState(this, a, x);
   }
 
   /**
@@ -236,7 +238,7 @@ export class FeatureSet {
       if (isWindow[d] === 1) {
         const w = windows[i]!;
         let L = a;
-        let X = x;
+        let X: unknown[] | null = x;
         let h = this.heads[w.logGroup]!;
         if (route !== null && route[i]! >= 0) {
           const log = state.privates[route[i]!]!;
@@ -244,7 +246,7 @@ export class FeatureSet {
           X = log.x;
           h = 0;
         }
-        values[d] = w.value(a, state.o[i], L, X, h, time);
+        values[d] = w.value(a, state.x[i], L, X, h, time);
         if (!w.exactAt(L, h, time)) {
           exact = false;
           if (approximate !== undefined) approximate.push(w.name);
@@ -270,9 +272,9 @@ export class FeatureSet {
       case LATEST:
         return (this.others[i] as LatestFeature).evaluateAt(state.a, state.x, this.latestAt[i]!, event, this.values, d);
       case SEEN:
-        return (this.others[i] as SeenFeature).evaluateAt(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number>, event, this.values, d);
+        return (this.others[i] as SeenFeature).evaluateAt(state.a, this.seenAt[i]!, state.x[this.so + i] as Map<FieldValue, number>, event, this.values, d);
       default:
-        return (this.others[i] as RecentSeenFeature).evaluateAt(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number[]>, event, this.values, d);
+        return (this.others[i] as RecentSeenFeature).evaluateAt(state.a, this.seenAt[i]!, state.x[this.so + i] as Map<FieldValue, number[]>, event, this.values, d);
     }
   }
 
@@ -306,10 +308,10 @@ export class FeatureSet {
           this.updateLatest(state, i, event, m);
           break;
         case SEEN:
-          (others[i] as SeenFeature).updateAt(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number>, event, m);
+          (others[i] as SeenFeature).updateAt(state.a, this.seenAt[i]!, state.x[this.so + i] as Map<FieldValue, number>, event, m);
           break;
         default:
-          (others[i] as RecentSeenFeature).updateAt(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number[]>, event, m);
+          (others[i] as RecentSeenFeature).updateAt(state.a, this.seenAt[i]!, state.x[this.so + i] as Map<FieldValue, number[]>, event, m);
       }
     }
     if (state.route !== null) this.mergeBack(state);
@@ -331,7 +333,7 @@ export class FeatureSet {
     for (let i = 0; i < this.others.length; i++) {
       const kind = this.otherKind[i];
       if (kind === LATEST) (this.others[i] as LatestFeature).expireAt(state.a, state.x, this.latestAt[i]!, time);
-      else if (kind === RECENT) (this.others[i] as RecentSeenFeature).expireAt(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number[]>, time);
+      else if (kind === RECENT) (this.others[i] as RecentSeenFeature).expireAt(state.a, this.seenAt[i]!, state.x[this.so + i] as Map<FieldValue, number[]>, time);
     }
     if (state.route !== null) this.mergeBack(state);
     return state;
@@ -344,7 +346,7 @@ export class FeatureSet {
     for (const log of state.privates) if (log.a[END]! > log.a[HEAD]!) return false;
     for (let i = 0; i < this.others.length; i++) {
       const kind = this.otherKind[i];
-      if (kind === AGE ? a[this.ageAt[i]!] !== Infinity : kind !== LATEST && (state.o[this.so + i] as Map<unknown, unknown>).size > 0) return false;
+      if (kind === AGE ? a[this.ageAt[i]!] !== Infinity : kind !== LATEST && (state.x[this.so + i] as Map<unknown, unknown>).size > 0) return false;
     }
     return true;
   }
@@ -358,7 +360,7 @@ export class FeatureSet {
     for (let i = 0; i < this.others.length; i++) {
       const kind = this.otherKind[i];
       if (kind === AGE) n += a[this.ageAt[i]!] === Infinity ? 0 : 1;
-      else if (kind === SEEN) n += (state.o[this.so + i] as Map<unknown, unknown>).size;
+      else if (kind === SEEN) n += (state.x[this.so + i] as Map<unknown, unknown>).size;
       else if (kind === RECENT) n += a[this.seenAt[i]! + R_SIZE]!;
     }
     return n;
@@ -411,9 +413,9 @@ export class FeatureSet {
   slotOf(state: FeatureState, i: number): unknown {
     switch (this.otherKind[i]) {
       case SEEN:
-        return (this.others[i] as SeenFeature).toSlot(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number>);
+        return (this.others[i] as SeenFeature).toSlot(state.a, this.seenAt[i]!, state.x[this.so + i] as Map<FieldValue, number>);
       case RECENT:
-        return (this.others[i] as RecentSeenFeature).toSlot(state.a, this.seenAt[i]!, state.o[this.so + i] as Map<FieldValue, number[]>);
+        return (this.others[i] as RecentSeenFeature).toSlot(state.a, this.seenAt[i]!, state.x[this.so + i] as Map<FieldValue, number[]>);
       case LATEST:
         return (this.others[i] as LatestFeature).toSlot(state.a, state.x, this.latestAt[i]!);
       default: {
@@ -429,11 +431,11 @@ export class FeatureSet {
       case SEEN: {
         const s = slot as SeenSlot;
         state.a[this.seenAt[i]!] = s.dropped;
-        state.o[this.so + i] = s.seen;
+        state.x[this.so + i] = s.seen;
         return;
       }
       case RECENT:
-        state.o[this.so + i] = (this.others[i] as RecentSeenFeature).fromSlot(state.a, this.seenAt[i]!, slot as RecentSeenSlot);
+        state.x[this.so + i] = (this.others[i] as RecentSeenFeature).fromSlot(state.a, this.seenAt[i]!, slot as RecentSeenSlot);
         return;
       case LATEST: {
         const f = this.others[i] as LatestFeature;
@@ -577,7 +579,7 @@ export class FeatureSet {
     L[h + END] = end + 1;
     const a = state.a;
     const windows = this.windows;
-    const aux = state.o;
+    const aux = state.x;
     for (let j = 0; j < members.length; j++) {
       const k = members[j]!;
       windows[k]!.inserted(a, aux[k], L, X, h, pos, late);
@@ -616,7 +618,7 @@ export class FeatureSet {
     const windows = this.windows;
     for (let j = 0; j < members.length; j++) {
       const k = members[j]!;
-      windows[k]!.settle(a, state.o[k], L, X, h);
+      windows[k]!.settle(a, state.x[k], L, X, h);
     }
     const bound = a[0]! - this.logGroups[g]!.retain;
     if (L[h + FIRST]! <= bound) {
@@ -659,7 +661,7 @@ export class FeatureSet {
     L[h + END] = end - dead;
     for (let j = 0; j < members.length; j++) {
       const k = members[j]!;
-      this.windows[k]!.compacted(state.a, state.o[k], dead);
+      this.windows[k]!.compacted(state.a, state.x[k], dead);
     }
   }
 
@@ -685,7 +687,7 @@ export class FeatureSet {
       for (let j = 0; j < members.length; j++) {
         const k = members[j]!;
         route[k] = -1;
-        this.windows[k]!.rebuild(state.a, state.o[k], state.a, state.x, h, clock);
+        this.windows[k]!.rebuild(state.a, state.x[k], state.a, state.x, h, clock);
       }
       state.privates.splice(p, 1);
       for (let k = 0; k < route.length; k++) if (route[k]! > p) route[k] = route[k]! - 1;

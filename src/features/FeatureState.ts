@@ -25,7 +25,7 @@ export interface EncodedFeatureState {
  * Layout (internal): one arena per key, `a` — a Float64Array holding the key's clock, every
  * windowed feature's scalars, every `age`, every shared log's header and then the shared logs'
  * entries (times and numeric columns, see WindowLog.ts) — and `x`, the side array holding the
- * value columns' values at the same indices (null when no log has a value column).
+ * value columns' values at the same indices, and under the header the features' objects.
  */
 export class FeatureState implements Arena {
   /** @internal */
@@ -33,13 +33,13 @@ export class FeatureState implements Arena {
     readonly owner: FeatureSet,
     /** @internal the arena */
     public a: Float64Array,
-    /** @internal values of the value columns, index-aligned with `a` */
-    public x: unknown[] | null,
     /**
-     * @internal per windowed feature: exact-sum partials, min/max deque, value map, or null; then
-     * per other feature: the value map of `seen` (null for age, last, timeSince: in the arena)
+     * @internal the side array, index-aligned with `a`: the values of the value columns and of
+     * `last`; in its first slots (under the arena's header, where no value lives), per windowed
+     * feature its exact-sum partials, min/max deque, value map or null, then per other feature
+     * the value map of `seen` (null for age, last, timeSince: in the arena)
      */
-    readonly o: unknown[],
+    public x: unknown[],
   ) {}
 
   /** @internal per windowed feature: -1 (its group's shared log) or the index of its private log; null when every feature uses its shared log */

@@ -73,6 +73,7 @@ export function growRegion(arena: Arena, start: number, heads: readonly number[]
   const na = new Float64Array(total);
   na.set(a.subarray(0, start));
   const nx = x === null ? null : new Array<unknown>(total);
+  if (x !== null) for (let i = 0; i < start; i++) nx![i] = x[i]; // (a key's aux objects live there)
   let off = start;
   for (let r = 0; r < heads.length; r++) {
     const h = heads[r]!;

@@ -265,7 +265,7 @@ function finish(set: FeatureSet, state: FeatureState, route: number[] | null): v
   const clock = state.a[0]!;
   for (let k = 0; k < set.windows.length; k++) {
     const [L, X, h] = set.logOf(state, k);
-    set.windows[k]!.rebuild(state.a, state.o[k], L, X, h, clock);
+    set.windows[k]!.rebuild(state.a, state.x[k], L, X, h, clock);
   }
 }
 
