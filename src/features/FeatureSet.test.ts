@@ -5,6 +5,7 @@ import { compileFeatures } from './compileFeatures.ts';
 import type { FeatureSet } from './FeatureSet.ts';
 import type { FeatureState } from './FeatureState.ts';
 import type { FeatureDefinition, FeatureOutput } from './types.ts';
+import { sumAdd, sumValue } from './exactSum.ts';
 
 let seq = 0;
 function ev(time: number, type = 'transaction', data: Record<string, unknown> = {}, key = 'u1'): ArgusEvent {
@@ -355,5 +356,43 @@ describe('seen with a window', () => {
     for (let t = 200; t < 100_000; t += 10) set.update(state, ev(t, 'login', { d: t % 20 === 0 ? 'a' : 'b' }));
     expect(set.size(state)).toBeLessThanOrEqual(8);
     expect(feed(set, [ev(100_000, 'login', { d: 'b' })], state)[0]).toEqual({ dev: true, approximate: [] });
+  });
+});
+
+describe('aggregates that outgrow their block in the arena', () => {
+  it('a min/max deque longer than the block (monotonic values, some late) still equals a scan', () => {
+    const set = compileFeatures([
+      { name: 'min', kind: 'min', field: 'v', window: 100, allowedLateness: 1000 },
+      { name: 'max', kind: 'max', field: 'v', window: 100, allowedLateness: 1000 },
+    ]);
+    const state = set.create();
+    const history: { t: number; v: number }[] = [];
+    for (let i = 0; i < 400; i++) {
+      // rising then falling runs of 30: every entry of a run stays in one of the deques
+      const t = i * 3 - (i % 11 === 5 ? 7 : 0);
+      const v = Math.floor(i / 30) % 2 === 0 ? i % 30 : 30 - (i % 30);
+      const out: FeatureOutput = {};
+      set.observe(state, ev(t, 'transaction', { v }), out);
+      const win = history.filter((h) => h.t <= t && h.t > t - 100).map((h) => h.v);
+      expect([out.min, out.max]).toEqual(win.length === 0 ? [null, null] : [Math.min(...win), Math.max(...win)]);
+      history.push({ t, v });
+    }
+    const text = JSON.stringify(state);
+    expect(set.encodeText(set.load(JSON.parse(text)))).toBe(text);
+  });
+
+  it('a sum needing many partials (values of far-apart magnitudes) stays exact as the window slides', () => {
+    const set = one({ name: 's', kind: 'sum', field: 'v', window: 10 });
+    const vs = [1e300, 1, 1e-300, 3.5e200, 1e-100, 7e150, 2e100, 1e50, 1e25, 0.1, 1e-50, 1e-200, -1e300];
+    const times = [...vs.map((_, i) => i), 12, 25];
+    const rows = feed(set, times.map((t, i) => ev(t, 'transaction', i < vs.length ? { v: vs[i] } : {})));
+    // the window (t − 10, t] of prior events, summed by the array implementation of the same algorithm
+    const expected = times.map((t, i) => {
+      const p: number[] = [];
+      for (let j = 0; j < Math.min(i, vs.length); j++) if (times[j]! <= t && times[j]! > t - 10) sumAdd(p, vs[j]!);
+      return sumValue(p);
+    });
+    expect(values(rows, 's')).toEqual(expected);
+    expect(expected[12]).not.toBe(0); // (the partials do not cancel out)
   });
 });

@@ -12,7 +12,7 @@ import { SeenFeature, type SeenSlot } from './SeenFeature.ts';
 import { decodeState, encodeText } from './stateCodec.ts';
 import { upperBoundAt } from './sortedSearch.ts';
 import type { FeatureDefinition, FeatureDescription, FeatureOutput, FeatureValue, FieldValue } from './types.ts';
-import { COUNT, WINDOW_SCALARS, type WindowFeature } from './WindowFeature.ts';
+import { VEC_SLOTS, WINDOW_SCALARS, type WindowFeature } from './WindowFeature.ts';
 import { CAP, COL_HORIZON, DROPPED, END, FIRST, growRegion, HEAD, HORIZON, initHeader, INITIAL_CAP, LAST, OFF, type Arena, type PrivateLog } from './WindowLog.ts';
 
 /** Which events a group of features counts: event types (null = all) and a filter (null = none). */
@@ -128,8 +128,10 @@ export class FeatureSet {
     this.names = names;
     this.byName = new Map(names.map((n, i) => [n, i]));
     this.matched = new Uint8Array(groups.length);
-    // the arena's header: clock, windowed scalars, ages, shared log headers
+    // the arena's header: clock, windowed scalars, partials / deque blocks, ages, seen scalars,
+    // shared log headers, latest headers
     let at = 1 + WINDOW_SCALARS * windows.length;
+    for (const w of windows) if (w.vec >= 0) at = Math.max(at, w.vec + 1 + VEC_SLOTS);
     this.otherKind = new Uint8Array(others.length);
     this.ageAt = new Int32Array(others.length).fill(-1);
     this.latestAt = new Int32Array(others.length).fill(-1);

@@ -1,5 +1,5 @@
 import type { Getter } from '../events/path.ts';
-import { sumAdd, sumValue } from './exactSum.ts';
+import { sumAdd, sumAddAt, sumValue, sumValueAt } from './exactSum.ts';
 import { upperBoundAt } from './sortedSearch.ts';
 import type { FeatureKind, FeatureValue, FieldValue } from './types.ts';
 import { COL_HORIZON, END, HEAD, HORIZON, LAST, OFF } from './WindowLog.ts';
@@ -22,6 +22,13 @@ const N = 2;
 /** first live index of the min/max deque */
 const DQH = 3;
 export const WINDOW_SCALARS = 4;
+/**
+ * sum/avg partials and min/max deques live in the arena, in a block of VEC_SLOTS + 1 (their
+ * count first, then the items); a key whose partials or deque outgrow it moves them to its aux
+ * array (count -1) for good — exact sums of money rarely need more than 3 partials, a monotonic
+ * deque over random values holds a few.
+ */
+export const VEC_SLOTS = 8;
 
 /**
  * `count`, `sum`, `avg`, `min`, `max` and `distinctCount`: an aggregate over the key's entries
@@ -68,6 +75,8 @@ export class WindowFeature {
     readonly get: Getter | undefined,
     /** Entry stride of its log group. */
     readonly S: number,
+    /** Offset of its partials / deque block in the key's arena (-1: count, distinctCount). */
+    readonly vec: number,
   ) {
     const op = OPS[kind];
     if (op === undefined) throw new Error(`WindowFeature cannot compute ${kind}`);
@@ -106,7 +115,61 @@ export class WindowFeature {
     a[this.at + N] = 0;
     a[this.at + DQH] = 0;
     if (this.op === DISTINCT) (aux as Map<FieldValue, number>).clear();
-    else if (aux !== null) (aux as number[]).length = 0;
+    else if (aux !== null) {
+      (aux as number[]).length = 0;
+      a[this.vec] = 0; // back in the arena
+    }
+  }
+
+  // ── the partials / deque block: in the arena (count ≥ 0) or moved to the aux array (-1) ──
+
+  private vlen(a: Float64Array, aux: unknown): number {
+    const n = a[this.vec]!;
+    return n >= 0 ? n : (aux as number[]).length;
+  }
+
+  private vget(a: Float64Array, aux: unknown, k: number): number {
+    return a[this.vec]! >= 0 ? a[this.vec + 1 + k]! : (aux as number[])[k]!;
+  }
+
+  private vset(a: Float64Array, aux: unknown, k: number, x: number): void {
+    if (a[this.vec]! >= 0) a[this.vec + 1 + k] = x;
+    else (aux as number[])[k] = x;
+  }
+
+  private vsetLen(a: Float64Array, aux: unknown, n: number): void {
+    if (a[this.vec]! >= 0) a[this.vec] = n;
+    else (aux as number[]).length = n;
+  }
+
+  /** Room for one more item: a full block drops the deque's dead head, or moves to the aux array. */
+  private vroom(a: Float64Array, aux: unknown): void {
+    const v = this.vec;
+    const n = a[v]!;
+    if (n < VEC_SLOTS) return; // (also -1: the aux array grows by itself)
+    const q = this.op === MIN || this.op === MAX ? a[this.at + DQH]! : 0;
+    if (q > 0) {
+      a.copyWithin(v + 1, v + 1 + q, v + 1 + n);
+      a[v] = n - q;
+      a[this.at + DQH] = 0;
+      return;
+    }
+    const arr = aux as number[];
+    arr.length = 0;
+    for (let j = 0; j < n; j++) arr.push(a[v + 1 + j]!);
+    a[v] = -1;
+  }
+
+  private addPartial(a: Float64Array, aux: unknown, x: number): void {
+    this.vroom(a, aux);
+    const v = this.vec;
+    if (a[v]! >= 0) a[v] = sumAddAt(a, v + 1, a[v]!, x);
+    else sumAdd(aux as number[], x);
+  }
+
+  private sumNow(a: Float64Array, aux: unknown): number {
+    const v = this.vec;
+    return a[v]! >= 0 ? sumValueAt(a, v + 1, a[v]!) : sumValue(aux as number[]);
   }
 
   /** Value of an empty history. */
@@ -141,16 +204,15 @@ export class WindowFeature {
       case COUNT:
         return L[h + END]! - a[at + AGG]!;
       case SUM:
-        return sumValue(aux as number[]);
+        return this.sumNow(a, aux);
       case AVG: {
         const n = a[at + N]!;
-        return n === 0 ? null : sumValue(aux as number[]) / n;
+        return n === 0 ? null : this.sumNow(a, aux) / n;
       }
       case MIN:
       case MAX: {
-        const dq = aux as number[];
         const q = a[at + DQH]!;
-        return q < dq.length ? L[L[h + OFF]! + dq[q]! * this.S + this.slot]! : null;
+        return q < this.vlen(a, aux) ? L[L[h + OFF]! + this.vget(a, aux, q) * this.S + this.slot]! : null;
       }
       default: // DISTINCT
         return (aux as Map<FieldValue, number>).size;
@@ -213,10 +275,10 @@ export class WindowFeature {
     const deque = this.op === MIN || this.op === MAX;
     if (u <= a[at + LOW]!) {
       a[at + AGG] = a[at + AGG]! + 1; // before the aggregated range
-      if (late && deque) this.dequeShift(a, aux as number[], pos);
+      if (late && deque) this.dequeShift(a, aux, pos);
     } else if (late && deque) {
-      this.dequeShift(a, aux as number[], pos);
-      this.dequeInsertLate(a, aux as number[], L, h, pos);
+      this.dequeShift(a, aux, pos);
+      this.dequeInsertLate(a, aux, L, h, pos);
     } else {
       this.aggAdd(a, aux, L, X, h, pos);
     }
@@ -236,10 +298,10 @@ export class WindowFeature {
     const at = this.at;
     a[at + AGG] = a[at + AGG]! - dead;
     if (this.op === MIN || this.op === MAX) {
-      const dq = aux as number[];
       let j = 0;
-      for (let i = a[at + DQH]!; i < dq.length; i++) dq[j++] = dq[i]! - dead;
-      dq.length = j;
+      const n = this.vlen(a, aux);
+      for (let i = a[at + DQH]!; i < n; i++) this.vset(a, aux, j++, this.vget(a, aux, i) - dead);
+      this.vsetLen(a, aux, j);
       a[at + DQH] = 0;
     }
   }
@@ -285,7 +347,7 @@ export class WindowFeature {
       case AVG: {
         const x = L[e]!;
         if (x === x) {
-          sumAdd(aux as number[], x);
+          this.addPartial(a, aux, x);
           a[this.at + N] = a[this.at + N]! + 1;
         }
         return;
@@ -293,7 +355,7 @@ export class WindowFeature {
       case MIN:
       case MAX: {
         const x = L[e]!;
-        if (x === x) this.dequePush(a, aux as number[], L, h, i, x);
+        if (x === x) this.dequePush(a, aux, L, h, i, x);
         return;
       }
       default: {
@@ -314,16 +376,16 @@ export class WindowFeature {
       case AVG: {
         const x = L[L[h + OFF]! + i * this.S + this.slot]!;
         if (x === x) {
-          sumAdd(aux as number[], -x);
+          this.addPartial(a, aux, -x);
           a[this.at + N] = a[this.at + N]! - 1;
         }
         return;
       }
       case MIN:
       case MAX: {
-        const dq = aux as number[];
+        const n = this.vlen(a, aux);
         let q = a[this.at + DQH]!;
-        while (q < dq.length && dq[q]! <= i) q++;
+        while (q < n && this.vget(a, aux, q) <= i) q++;
         a[this.at + DQH] = q;
         return;
       }
@@ -340,19 +402,22 @@ export class WindowFeature {
   }
 
   /** Appends index `i` (the newest entry, value `v`) to the monotonic deque. */
-  private dequePush(a: Float64Array, dq: number[], L: Float64Array, h: number, i: number, v: number): void {
+  private dequePush(a: Float64Array, aux: unknown, L: Float64Array, h: number, i: number, v: number): void {
+    this.vroom(a, aux);
     const base = L[h + OFF]! + this.slot;
     const S = this.S;
     const q = a[this.at + DQH]!;
-    if (this.op === MAX) while (dq.length > q && L[base + dq[dq.length - 1]! * S]! <= v) dq.pop();
-    else while (dq.length > q && L[base + dq[dq.length - 1]! * S]! >= v) dq.pop();
-    dq.push(i);
+    let n = this.vlen(a, aux);
+    if (this.op === MAX) while (n > q && L[base + this.vget(a, aux, n - 1) * S]! <= v) n--;
+    else while (n > q && L[base + this.vget(a, aux, n - 1) * S]! >= v) n--;
+    this.vset(a, aux, n, i);
+    this.vsetLen(a, aux, n + 1);
   }
 
   /** An entry was inserted at `pos`: deque indices at or after it move up by one. */
-  private dequeShift(a: Float64Array, dq: number[], pos: number): void {
+  private dequeShift(a: Float64Array, aux: unknown, pos: number): void {
     const q = a[this.at + DQH]!;
-    for (let k = dq.length - 1; k >= q && dq[k]! >= pos; k--) dq[k] = dq[k]! + 1;
+    for (let k = this.vlen(a, aux) - 1; k >= q && this.vget(a, aux, k) >= pos; k--) this.vset(a, aux, k, this.vget(a, aux, k) + 1);
   }
 
   /**
@@ -361,21 +426,35 @@ export class WindowFeature {
    * entry belongs in it iff it beats the best value after it, which is the first deque entry
    * after `pos`; then the entries before it that it beats leave.
    */
-  private dequeInsertLate(a: Float64Array, dq: number[], L: Float64Array, h: number, pos: number): void {
+  private dequeInsertLate(a: Float64Array, aux: unknown, L: Float64Array, h: number, pos: number): void {
     const base = L[h + OFF]! + this.slot;
     const S = this.S;
     const v = L[base + pos * S]!;
     if (v !== v) return; // missing value: not an entry of this feature
+    this.vroom(a, aux);
     const isMax = this.op === MAX;
     const q = a[this.at + DQH]!;
+    const n = this.vlen(a, aux);
     let k = q;
-    while (k < dq.length && dq[k]! < pos) k++;
-    if (k < dq.length) {
-      const next = L[base + dq[k]! * S]!;
+    while (k < n && this.vget(a, aux, k) < pos) k++;
+    if (k < n) {
+      const next = L[base + this.vget(a, aux, k) * S]!;
       if (isMax ? v <= next : v >= next) return; // dominated by a later entry
     }
     let j = k;
-    while (j > q && (isMax ? L[base + dq[j - 1]! * S]! <= v : L[base + dq[j - 1]! * S]! >= v)) j--;
-    dq.splice(j, k - j, pos);
+    while (j > q && (isMax ? L[base + this.vget(a, aux, j - 1) * S]! <= v : L[base + this.vget(a, aux, j - 1) * S]! >= v)) j--;
+    // replace items [j, k) by pos
+    if (j === k) {
+      for (let m = n; m > k; m--) this.vset(a, aux, m, this.vget(a, aux, m - 1));
+      this.vset(a, aux, k, pos);
+      this.vsetLen(a, aux, n + 1);
+    } else {
+      this.vset(a, aux, j, pos);
+      const gone = k - j - 1;
+      if (gone > 0) {
+        for (let m = k; m < n; m++) this.vset(a, aux, m - gone, this.vget(a, aux, m));
+        this.vsetLen(a, aux, n - gone);
+      }
+    }
   }
 }

@@ -9,7 +9,7 @@ import { LatestFeature } from './LatestFeature.ts';
 import { RecentSeenFeature } from './RecentSeenFeature.ts';
 import { SeenFeature } from './SeenFeature.ts';
 import { DEFAULT_ALLOWED_LATENESS, DEFAULT_MAX_ENTRIES, type FeatureDefinition, type FeatureSetOptions } from './types.ts';
-import { WINDOW_SCALARS, WindowFeature } from './WindowFeature.ts';
+import { VEC_SLOTS, WINDOW_SCALARS, WindowFeature } from './WindowFeature.ts';
 
 /**
  * Compiles definitions (from `parseFeatures`, or built in code) into a `FeatureSet`. Features
@@ -94,10 +94,14 @@ export function compileFeatures(defs: readonly FeatureDefinition[], options: Fea
   if (issues.length > 0) throw new ValidationError('features', issues);
   // a key's arena: its clock, each windowed feature's scalars (then, placed by FeatureSet, each
   // age, each shared log's header, and the logs' entries)
+  let vec = 1 + WINDOW_SCALARS * windowDefs.length; // then the partials / deque blocks
   const windows = windowDefs.map(({ def, hash, group, lg, col, lateness }, k) => {
     const get = def.field === undefined ? undefined : fieldGetter(def.field);
     const S = 1 + logGroups[lg]!.numeric.length;
-    return new WindowFeature(def.name, def.kind, hash, group, lg, col, 1 + WINDOW_SCALARS * k, def.window!, lateness, get, S);
+    const hasVec = ['sum', 'avg', 'min', 'max'].includes(def.kind);
+    const w = new WindowFeature(def.name, def.kind, hash, group, lg, col, 1 + WINDOW_SCALARS * k, def.window!, lateness, get, S, hasVec ? vec : -1);
+    if (hasVec) vec += 1 + VEC_SLOTS;
+    return w;
   });
   for (const lg of logGroups) {
     lg.keysAll = lg.colKeys.join(' ');

@@ -50,3 +50,44 @@ export function sumValue(partials: readonly number[]): number {
   }
   return hi + 0;
 }
+
+/** `sumAdd` on `n` partials stored in `a` from `base` (room for n + 1); returns their new count. */
+export function sumAddAt(a: Float64Array, base: number, n: number, x: number): number {
+  let i = 0;
+  for (let j = 0; j < n; j++) {
+    let y = a[base + j]!;
+    if (Math.abs(x) < Math.abs(y)) {
+      const tmp = x;
+      x = y;
+      y = tmp;
+    }
+    const hi = x + y;
+    const lo = y - (hi - x);
+    if (lo !== 0) a[base + i++] = lo;
+    x = hi;
+  }
+  if (x !== 0) a[base + i++] = x;
+  return i;
+}
+
+/** `sumValue` of `n` partials stored in `a` from `base`. */
+export function sumValueAt(a: Float64Array, base: number, n: number): number {
+  if (n === 0) return 0;
+  let hi = a[base + --n]!;
+  let lo = 0;
+  while (n > 0) {
+    const x = hi;
+    const y = a[base + --n]!;
+    hi = x + y;
+    const yr = hi - x;
+    lo = y - yr;
+    if (lo !== 0) break;
+  }
+  if (n > 0 && ((lo < 0 && a[base + n - 1]! < 0) || (lo > 0 && a[base + n - 1]! > 0))) {
+    const y = lo * 2;
+    const x = hi + y;
+    const yr = x - hi;
+    if (y === yr) hi = x;
+  }
+  return hi + 0;
+}
