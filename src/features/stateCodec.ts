@@ -59,12 +59,16 @@ function time(t: number): string {
   return t === Infinity || t === -Infinity ? 'null' : String(t);
 }
 
-/** A value-column value as JSON (undefined: null). */
-function valueText(x: unknown): string {
-  if (x === undefined) return 'null';
-  if (typeof x === 'string') return JSON.stringify(x);
-  return String(x);
+/** An encoded time: infinities are null. */
+function timeValue(t: number): number | null {
+  return t === Infinity || t === -Infinity ? null : t;
 }
+
+/**
+ * One log's array is filled into this scratch array, then written by JSON.stringify (native
+ * code: several times faster than concatenating the numbers' texts in JS, and no per-log array).
+ */
+const SCRATCH: unknown[] = [];
 
 /** One log's array as JSON text; '' for a shared log that is left out (empty, and its header what decoding assumes). */
 function encodeLog(
@@ -100,7 +104,16 @@ function encodeLog(
     keys = '';
     for (let c = 0; c < lg.colKeys.length; c++) if (c >= 31 || (used & (1 << c)) !== 0) keys += (keys === '' ? '' : ' ') + lg.colKeys[c]!;
   }
-  let o = '["' + tags + '",' + JSON.stringify(keys) + ',' + time(L[h + HORIZON]!) + ',' + String(L[h + DROPPED]!) + ',' + time(mergeAfter) + ',';
+  // An empty shared log is left out when its header is what decoding assumes anyway.
+  let empty = end === head && L[h + HORIZON]! <= clock - lg.retain && L[h + DROPPED] === 0;
+  if (empty && !keep) {
+    // (unless a column horizon says otherwise)
+    for (let c = 0; c < lg.numeric.length; c++) if ((c >= 31 || (used & (1 << c)) !== 0) && L[h + COL_HORIZON + c]! > clock - lg.retain) empty = false;
+    if (empty) return '';
+  }
+  const o = SCRATCH;
+  o.length = 0;
+  o.push(tags, keys, timeValue(L[h + HORIZON]!), L[h + DROPPED]!, timeValue(mergeAfter));
   // times: the first, then differences from the previous one (small integers: cheap to write and
   // read), unless one does not add back exactly — then `true` and the times as they are
   let exact = true;
@@ -111,15 +124,13 @@ function encodeLog(
   }
   if (end > head) {
     if (exact) {
-      o += String(L[off + head * S]!) + ',' + String(end - head - 1);
-      for (let i = head + 1; i < end; i++) o += ',' + String(L[off + i * S]! - L[off + (i - 1) * S]!);
+      o.push(L[off + head * S]!, end - head - 1);
+      for (let i = head + 1; i < end; i++) o.push(L[off + i * S]! - L[off + (i - 1) * S]!);
     } else {
-      o += 'true,' + String(end - head);
-      for (let i = head; i < end; i++) o += ',' + String(L[off + i * S]!);
+      o.push(true, end - head);
+      for (let i = head; i < end; i++) o.push(L[off + i * S]!);
     }
-  } else o += 'null,0';
-  // An empty shared log is left out when its header is what decoding assumes anyway.
-  let empty = end === head && L[h + HORIZON]! <= clock - lg.retain && L[h + DROPPED] === 0;
+  } else o.push(null, 0);
   for (let c = 0; c < lg.numeric.length; c++) {
     if (c < 31 && (used & (1 << c)) === 0) continue;
     const e = off + 1 + c;
@@ -127,38 +138,33 @@ function encodeLog(
     let start = upperBoundAt(L, off, S, head, end, clock - lg.colRetain[c]!);
     let colHorizon = L[h + COL_HORIZON + c]!;
     if (start > head && L[off + (start - 1) * S]! > colHorizon) colHorizon = L[off + (start - 1) * S]!;
-    if (colHorizon > clock - lg.retain) empty = false;
     const numeric = lg.numeric[c]!;
     // leading missing values are implied
     if (numeric) while (start < end && L[e + start * S]! !== L[e + start * S]!) start++;
     else while (start < end && X![e + start * S] === undefined) start++;
-    o += ',' + time(colHorizon);
-    if (!numeric && end - start > 8) {
-      const dict = dictionary(X!, e, S, start, end);
-      if (dict !== '') {
-        o += dict;
-        continue;
-      }
-    }
-    o += ',' + String(end - start);
+    o.push(timeValue(colHorizon));
+    if (!numeric && end - start > 8 && dictionary(o, X!, e, S, start, end)) continue;
+    o.push(end - start);
     if (numeric) {
       for (let i = start; i < end; i++) {
         const x = L[e + i * S]!;
-        o += x === x ? ',' + String(x) : ',null';
+        o.push(x === x ? x : null);
       }
-    } else for (let i = start; i < end; i++) o += ',' + valueText(X![e + i * S]);
+    } else for (let i = start; i < end; i++) o.push(X![e + i * S] ?? null);
   }
-  return empty && !keep ? '' : o + ']';
+  const text = JSON.stringify(o);
+  o.length = 0; // (drop the references)
+  return text;
 }
 
 const DICT = new Map<unknown, number>();
 
 /**
  * A value column with repeats (a user's few devices or cards): `-k`, the k distinct values, then
- * the count and one index per entry (0 = missing, i = the i-th value), as JSON text after a
- * comma. '' when it would not be shorter.
+ * the count and one index per entry (0 = missing, i = the i-th value). False (nothing written)
+ * when it would not be shorter.
  */
-function dictionary(X: unknown[], e: number, S: number, start: number, end: number): string {
+function dictionary(o: unknown[], X: unknown[], e: number, S: number, start: number, end: number): boolean {
   const dict = DICT;
   for (let i = start; i < end; i++) {
     const x = X[e + i * S];
@@ -167,17 +173,17 @@ function dictionary(X: unknown[], e: number, S: number, start: number, end: numb
   const k = dict.size;
   if (2 * k > end - start) {
     dict.clear();
-    return '';
+    return false;
   }
-  let o = ',' + String(-k);
-  for (const x of dict.keys()) o += ',' + valueText(x);
-  o += ',' + String(end - start);
+  o.push(-k);
+  for (const x of dict.keys()) o.push(x);
+  o.push(end - start);
   for (let i = start; i < end; i++) {
     const x = X[e + i * S];
-    o += ',' + (x === undefined ? '0' : String(dict.get(x)!));
+    o.push(x === undefined ? 0 : dict.get(x)!);
   }
   dict.clear();
-  return o;
+  return true;
 }
 
 interface ParsedLog {
