@@ -1,4 +1,5 @@
 import { decodeState, encodeStateJson, type KeyState as MatcherState } from '../cep/index.ts';
+import { FeatureState } from '../features/index.ts';
 import { IdWindow } from './IdWindow.ts';
 import { RecentLog, type RecentEvent } from './RecentLog.ts';
 import type { Outcome } from './types.ts';
@@ -94,8 +95,10 @@ export const keyStateCodec = {
     }
     if (state.cepTime !== null) s += ',"ct":' + JSON.stringify(state.cepTime);
     if (state.deadline !== null) s += ',"dl":' + JSON.stringify(state.deadline);
-    if (state.features !== undefined) {
-      const x = JSON.stringify(state.features);
+    const features = state.features;
+    if (features !== undefined) {
+      // a live feature state writes its text directly; one decoded but not used since is JSON already
+      const x = features instanceof FeatureState ? features.owner.encodeText(features) : JSON.stringify(features);
       if (x !== undefined) s += ',"x":' + x;
     }
     return s + '}';
