@@ -194,7 +194,11 @@ function run(specs: Spec[], ops: Op[], lateness: number, cap: number): void {
   const bigCap = cap >= 1000;
   ops.forEach((op, seq) => {
     let state = states.get(op.key) ?? set.create();
-    if (op.roundTrip) state = set.load(JSON.parse(JSON.stringify(state)));
+    if (op.roundTrip) {
+      const text = JSON.stringify(state);
+      expect(set.encodeText(state)).toBe(text); // the text written directly is the document's
+      state = set.load(JSON.parse(text));
+    }
     states.set(op.key, state);
     const base = lastTime.get(op.key) ?? 1000;
     if (op.expire !== undefined) {

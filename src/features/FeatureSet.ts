@@ -4,12 +4,12 @@ import type { Getter } from '../events/path.ts';
 import type { Predicate } from '../conditions/index.ts';
 import { AgeFeature } from './AgeFeature.ts';
 import type { Feature } from './Feature.ts';
-import { FeatureState } from './FeatureState.ts';
+import { FeatureState, type EncodedFeatureState } from './FeatureState.ts';
 import { L_CLOCK, LATEST_HEADER, LatestFeature } from './LatestFeature.ts';
 import type { LogSlot } from './LogSlot.ts';
 import { R_CLOCK, R_HORIZON, R_PRUNED, R_SIZE, R_SWEPT, RECENT_HEADER, RecentSeenFeature, type RecentSeenSlot } from './RecentSeenFeature.ts';
 import { SeenFeature, type SeenSlot } from './SeenFeature.ts';
-import { decodeState, encodeText } from './stateCodec.ts';
+import { decodeState, encodeState, encodeText } from './stateCodec.ts';
 import { upperBoundAt } from './sortedSearch.ts';
 import type { FeatureDefinition, FeatureDescription, FeatureOutput, FeatureValue, FieldValue } from './types.ts';
 import { VEC_SLOTS, WINDOW_SCALARS, type WindowFeature } from './WindowFeature.ts';
@@ -219,7 +219,7 @@ export class FeatureSet {
    */
   load(raw: unknown): FeatureState {
     if (raw === undefined || raw === null) return this.create();
-    if (raw instanceof FeatureState) return raw.owner === this ? raw : this.decode(JSON.parse(raw.owner.encodeText(raw)));
+    if (raw instanceof FeatureState) return raw.owner === this ? raw : this.decode(raw.owner.encode(raw));
     return this.decode(raw);
   }
 
@@ -402,6 +402,11 @@ export class FeatureSet {
    */
   encodeText(state: FeatureState): string {
     return encodeText(this, state);
+  }
+
+  /** The JSON form as a document (what `toJSON` gives `JSON.stringify`; `encodeText` writes the same text without it). */
+  encode(state: FeatureState): EncodedFeatureState {
+    return encodeState(this, state);
   }
 
   /** Rebuilds a state from its JSON form. Features whose definition changed start empty. */

@@ -52,6 +52,6 @@ export class FeatureState implements Arena {
   members: number[][] | null = null;
 
   toJSON(): EncodedFeatureState {
-    return JSON.parse(this.owner.encodeText(this)) as EncodedFeatureState;
+    return this.owner.encode(this);
   }
 }

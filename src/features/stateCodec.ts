@@ -1,6 +1,6 @@
 import { decodeCount, decodeTime, decodeTimes, decodeValues, encodeTime, isRecord, primitiveOf, stateError, type Path } from './Feature.ts';
 import type { FeatureSet } from './FeatureSet.ts';
-import type { FeatureState } from './FeatureState.ts';
+import type { EncodedFeatureState, FeatureState } from './FeatureState.ts';
 import { upperBoundAt } from './sortedSearch.ts';
 import { CAP, COL_HORIZON, DROPPED, END, FIRST, growRegion, HEAD, HORIZON, LAST, OFF, PrivateLog, type Arena } from './WindowLog.ts';
 
@@ -31,27 +31,50 @@ export function encodeText(set: FeatureSet, state: FeatureState): string {
   let l = '';
   for (let g = 0; g < set.logGroups.length; g++) {
     const members = set.sharedMembers(state, g);
-    if (members.length === 0) continue;
-    const text = encodeLog(set, state, g, a, state.x, set.heads[g]!, -Infinity, members, clock, false);
-    if (text !== '') l += (l === '' ? '' : ',') + text;
+    if (members.length > 0 && writeLog(set, g, a, state.x, set.heads[g]!, -Infinity, members, clock, false)) l += (l === '' ? '' : ',') + takeScratch(true);
   }
   for (let p = 0; p < state.privates.length; p++) {
     const log = state.privates[p]!;
     const members = state.members![p]!;
-    if (members.length === 0) continue;
-    l += (l === '' ? '' : ',') + encodeLog(set, state, log.group, log.a, log.x, 0, log.mergeAfter, members, clock, true);
+    if (members.length > 0 && writeLog(set, log.group, log.a, log.x, 0, log.mergeAfter, members, clock, true)) l += (l === '' ? '' : ',') + takeScratch(true);
   }
   let s = '';
   for (let i = 0; i < set.others.length; i++) {
-    let enc: unknown;
-    if (set.ageAt[i]! >= 0) {
-      const first = a[set.ageAt[i]!]!;
-      enc = first === Infinity ? undefined : first;
-    } else enc = set.others[i]!.encode(set.slotOf(state, i));
-    if (enc === undefined) continue; // nothing to keep
-    s += (s === '' ? '"' : ',"') + set.otherTags[i]! + '":' + JSON.stringify(enc);
+    const enc = encodeOther(set, state, i);
+    if (enc !== undefined) s += (s === '' ? '"' : ',"') + set.otherTags[i]! + '":' + JSON.stringify(enc);
   }
   return '{"v":2,"c":' + time(clock) + ',"l":[' + l + '],"s":{' + s + '}}';
+}
+
+/** The same document as an object (what `toJSON` gives `JSON.stringify`). */
+export function encodeState(set: FeatureSet, state: FeatureState): EncodedFeatureState {
+  const a = state.a;
+  const clock = a[0]!;
+  const l: unknown[][] = [];
+  for (let g = 0; g < set.logGroups.length; g++) {
+    const members = set.sharedMembers(state, g);
+    if (members.length > 0 && writeLog(set, g, a, state.x, set.heads[g]!, -Infinity, members, clock, false)) l.push(takeScratch(false));
+  }
+  for (let p = 0; p < state.privates.length; p++) {
+    const log = state.privates[p]!;
+    const members = state.members![p]!;
+    if (members.length > 0 && writeLog(set, log.group, log.a, log.x, 0, log.mergeAfter, members, clock, true)) l.push(takeScratch(false));
+  }
+  const s: Record<string, unknown> = {};
+  for (let i = 0; i < set.others.length; i++) {
+    const enc = encodeOther(set, state, i);
+    if (enc !== undefined) s[set.otherTags[i]!] = enc;
+  }
+  return { v: 2, c: timeValue(clock), l, s };
+}
+
+/** Other feature i's encoded slot; undefined when it holds nothing worth writing. */
+function encodeOther(set: FeatureSet, state: FeatureState, i: number): unknown {
+  if (set.ageAt[i]! >= 0) {
+    const first = state.a[set.ageAt[i]!]!;
+    return first === Infinity ? undefined : first;
+  }
+  return set.others[i]!.encode(set.slotOf(state, i));
 }
 
 /** A time as JSON: infinities are null. */
@@ -66,14 +89,22 @@ function timeValue(t: number): number | null {
 
 /**
  * One log's array is filled into this scratch array, then written by JSON.stringify (native
- * code: several times faster than concatenating the numbers' texts in JS, and no per-log array).
+ * code: faster than concatenating the numbers' texts in JS, and no array per log).
  */
 const SCRATCH: unknown[] = [];
 
-/** One log's array as JSON text; '' for a shared log that is left out (empty, and its header what decoding assumes). */
-function encodeLog(
+/** The scratch array as JSON text, or a copy of it; then empties it. */
+function takeScratch(text: true): string;
+function takeScratch(text: false): unknown[];
+function takeScratch(text: boolean): string | unknown[] {
+  const out = text ? JSON.stringify(SCRATCH) : SCRATCH.slice();
+  SCRATCH.length = 0; // (drop the references)
+  return out;
+}
+
+/** Fills SCRATCH with one log's array; false for a shared log that is left out (empty, and its header what decoding assumes). */
+function writeLog(
   set: FeatureSet,
-  state: FeatureState,
   g: number,
   L: Float64Array,
   X: unknown[] | null,
@@ -82,7 +113,7 @@ function encodeLog(
   members: readonly number[],
   clock: number,
   keep: boolean,
-): string {
+): boolean {
   const lg = set.logGroups[g]!;
   const S = set.strides[g]!;
   const off = L[h + OFF]!;
@@ -109,7 +140,7 @@ function encodeLog(
   if (empty && !keep) {
     // (unless a column horizon says otherwise)
     for (let c = 0; c < lg.numeric.length; c++) if ((c >= 31 || (used & (1 << c)) !== 0) && L[h + COL_HORIZON + c]! > clock - lg.retain) empty = false;
-    if (empty) return '';
+    if (empty) return false;
   }
   const o = SCRATCH;
   o.length = 0;
@@ -152,9 +183,7 @@ function encodeLog(
       }
     } else for (let i = start; i < end; i++) o.push(X![e + i * S] ?? null);
   }
-  const text = JSON.stringify(o);
-  o.length = 0; // (drop the references)
-  return text;
+  return true;
 }
 
 const DICT = new Map<unknown, number>();
