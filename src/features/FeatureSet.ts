@@ -91,6 +91,10 @@ export class FeatureSet {
   readonly so: number;
   /** @internal the other features' definition-hash prefixes (their names in an encoded state) */
   readonly otherTags: readonly string[];
+  /** @internal whether two other features have one definition (one name in an encoded state) */
+  readonly sharedTags: boolean;
+  /** @internal the other features in the order their tags are listed by an object (JSON.stringify's order) */
+  readonly otherOrder: readonly number[];
   /** @internal the shared logs' header offsets and entry strides, in region order */
   readonly heads: readonly number[];
   readonly strides: readonly number[];
@@ -113,6 +117,11 @@ export class FeatureSet {
     order: readonly { window: boolean; index: number }[],
   ) {
     this.otherTags = others.map((f) => f.hash.slice(0, 8));
+    this.sharedTags = new Set(this.otherTags).size < this.otherTags.length;
+    // the order in which an object lists the tags (all-digit ones first, ascending): encodeText writes them so
+    const byTag: Record<string, number> = {};
+    this.otherTags.forEach((tag, i) => (byTag[tag] = i));
+    this.otherOrder = Object.keys(byTag).map((tag) => byTag[tag]!);
     this.so = windows.length;
     this.isWindow = new Uint8Array(order.length);
     this.index = new Int32Array(order.length);

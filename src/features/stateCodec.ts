@@ -39,9 +39,14 @@ export function encodeText(set: FeatureSet, state: FeatureState): string {
     if (members.length > 0 && writeLog(set, log.group, log.a, log.x, 0, log.mergeAfter, members, clock, true)) l += (l === '' ? '' : ',') + takeScratch(true);
   }
   let s = '';
-  for (let i = 0; i < set.others.length; i++) {
-    const enc = encodeOther(set, state, i);
-    if (enc !== undefined) s += (s === '' ? '"' : ',"') + set.otherTags[i]! + '":' + JSON.stringify(enc);
+  if (set.sharedTags) s = JSON.stringify(encodeOthers(set, state)).slice(1, -1); // (two features with one definition: one key, as in the document)
+  else {
+    const order = set.otherOrder;
+    for (let j = 0; j < order.length; j++) {
+      const i = order[j]!;
+      const enc = encodeOther(set, state, i);
+      if (enc !== undefined) s += (s === '' ? '"' : ',"') + set.otherTags[i]! + '":' + JSON.stringify(enc);
+    }
   }
   return '{"v":2,"c":' + time(clock) + ',"l":[' + l + '],"s":{' + s + '}}';
 }
@@ -60,12 +65,16 @@ export function encodeState(set: FeatureSet, state: FeatureState): EncodedFeatur
     const members = state.members![p]!;
     if (members.length > 0 && writeLog(set, log.group, log.a, log.x, 0, log.mergeAfter, members, clock, true)) l.push(takeScratch(false));
   }
+  return { v: 2, c: timeValue(clock), l, s: encodeOthers(set, state) };
+}
+
+function encodeOthers(set: FeatureSet, state: FeatureState): Record<string, unknown> {
   const s: Record<string, unknown> = {};
   for (let i = 0; i < set.others.length; i++) {
     const enc = encodeOther(set, state, i);
     if (enc !== undefined) s[set.otherTags[i]!] = enc;
   }
-  return { v: 2, c: timeValue(clock), l, s };
+  return s;
 }
 
 /** Other feature i's encoded slot; undefined when it holds nothing worth writing. */
