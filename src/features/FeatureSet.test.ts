@@ -396,3 +396,24 @@ describe('aggregates that outgrow their block in the arena', () => {
     expect(expected[12]).not.toBe(0); // (the partials do not cancel out)
   });
 });
+
+describe('update after evaluate', () => {
+  it('gives the same history whether or not the same event was evaluated just before (seen reuses its lookup)', () => {
+    const set = compileFeatures([
+      { name: 'ever', kind: 'seen', field: 'd' },
+      { name: 'recent', kind: 'seen', field: 'd', window: 50, allowedLateness: 5 },
+    ]);
+    const a = set.create();
+    const b = set.create();
+    const events = Array.from({ length: 200 }, (_, i) => ev(i * 3 - (i % 7 === 3 ? 4 : 0), 'login', { d: `d${(i * 7) % 5}` }));
+    const other = ev(1_000, 'login', { d: 'zz' });
+    for (const e of events) {
+      set.observe(a, e, {}); // evaluate then update
+      set.evaluate(b, e, {});
+      set.evaluate(a, other, {}); // b: another state's lookup in between; a: another event's
+      set.update(b, e);
+    }
+    expect(set.encodeText(b)).toBe(set.encodeText(a));
+    expect(feed(set, [ev(700, 'login', { d: 'd2' })], b)).toEqual(feed(set, [ev(700, 'login', { d: 'd2' })], a));
+  });
+});

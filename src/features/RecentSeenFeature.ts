@@ -214,6 +214,11 @@ export class RecentSeenFeature implements Feature<RecentSeenSlot> {
     const t = event.time;
     const from = t - this.window;
     const times = seen.get(x);
+    // `update` usually follows with the same event: it reuses this lookup
+    this.lastEvent = event;
+    this.lastSeen = seen;
+    this.lastValue = x;
+    this.lastTimes = times;
     if (times !== undefined) {
       // the latest sighting at or before t
       let i = times.length - 1;
@@ -227,13 +232,22 @@ export class RecentSeenFeature implements Feature<RecentSeenSlot> {
     return a[h + R_HORIZON]! <= from && (t >= a[h + R_CLOCK]! - this.lateness || a[h + R_PRUNED]! <= from);
   }
 
+  /** The last `evaluateAt`'s event, map, value and lookup (valid until the next `updateAt` or `expireAt`). */
+  private lastEvent: ArgusEvent | null = null;
+  private lastSeen: Map<FieldValue, number[]> | null = null;
+  private lastValue: FieldValue | undefined = undefined;
+  private lastTimes: number[] | undefined = undefined;
+
   updateAt(a: Float64Array, h: number, seen: Map<FieldValue, number[]>, event: ArgusEvent, matched: boolean): void {
+    const cached = event === this.lastEvent && seen === this.lastSeen;
+    this.lastEvent = null;
+    this.lastSeen = null;
     const u = event.time;
     if (u > a[h + R_CLOCK]!) a[h + R_CLOCK] = u;
     if (matched) {
-      const x = primitiveOf(this.get(event.data));
+      const x = cached ? this.lastValue : primitiveOf(this.get(event.data));
       if (x !== undefined) {
-        let times = seen.get(x);
+        let times = cached ? this.lastTimes : seen.get(x);
         if (times === undefined) seen.set(x, (times = [u]));
         else {
           let i = times.length;
@@ -251,6 +265,8 @@ export class RecentSeenFeature implements Feature<RecentSeenSlot> {
   }
 
   expireAt(a: Float64Array, h: number, seen: Map<FieldValue, number[]>, time: number): void {
+    this.lastEvent = null;
+    this.lastSeen = null;
     if (time > a[h + R_CLOCK]!) a[h + R_CLOCK] = time;
     this.sweepAt(a, h, seen);
   }

@@ -88,6 +88,11 @@ export class SeenFeature implements Feature<SeenSlot> {
       return true;
     }
     const first = seen.get(x);
+    // `update` usually follows with the same event: it reuses this lookup
+    this.lastEvent = event;
+    this.lastSeen = seen;
+    this.lastValue = x;
+    this.lastFirst = first;
     if (first !== undefined && first <= event.time) {
       out[d] = true;
       return true;
@@ -96,15 +101,32 @@ export class SeenFeature implements Feature<SeenSlot> {
     return a[h] === 0;
   }
 
+  /** The last `evaluateAt`'s event, map, value and lookup (valid until the next `updateAt`). */
+  private lastEvent: ArgusEvent | null = null;
+  private lastSeen: Map<FieldValue, number> | null = null;
+  private lastValue: FieldValue | undefined = undefined;
+  private lastFirst: number | undefined = undefined;
+
   /** Cursors over a map from its least recently seen value, kept across evictions once the cap is reached (see SeenSlot.order). */
   private readonly orders = new WeakMap<Map<FieldValue, number>, IterableIterator<FieldValue>>();
 
   updateAt(a: Float64Array, h: number, seen: Map<FieldValue, number>, event: ArgusEvent, matched: boolean): void {
+    const cached = event === this.lastEvent && seen === this.lastSeen;
+    this.lastEvent = null;
+    this.lastSeen = null;
     if (!matched) return;
-    const x = primitiveOf(this.get(event.data));
-    if (x === undefined) return;
+    let x: FieldValue | undefined;
+    let first: number | undefined;
+    if (cached) {
+      x = this.lastValue;
+      if (x === undefined) return;
+      first = this.lastFirst;
+    } else {
+      x = primitiveOf(this.get(event.data));
+      if (x === undefined) return;
+      first = seen.get(x);
+    }
     const u = event.time;
-    const first = seen.get(x);
     if (first === undefined) {
       seen.set(x, u);
       if (seen.size > this.cap) {
