@@ -1,14 +1,15 @@
-import type { ArgusEvent } from '../events/ArgusEvent.ts';
 import { ValidationError } from '../errors.ts';
-import type { FeatureDescription, FeatureKind, FeatureValue, FieldValue } from './types.ts';
+import type { FeatureKind, FieldValue } from './types.ts';
 
 export type Path = (string | number)[];
 
 /**
- * A compiled feature with a slot of its own: holds no per-key data. Its per-key slot (`S`) comes
- * in and is updated in place, as FlinkCEP's NFA takes its state. Implementations: LatestFeature,
- * SeenFeature, AgeFeature (windowed features are `WindowFeature`s over their group's shared log).
- * `encode` returns undefined when the slot holds nothing worth writing.
+ * A compiled feature other than the windowed aggregates (`WindowFeature`): `last`/`timeSince`
+ * (LatestFeature), `seen` (SeenFeature, RecentSeenFeature with a window), `age` (AgeFeature).
+ * Holds no per-key data: its scalars live in the key's arena, its map (seen) in the key's side
+ * array, and `FeatureSet` dispatches to each class's arena methods by kind. The slot (`S`) is the
+ * feature's state as one object, the form the state codec reads (`decode`) and writes
+ * (`encode`, undefined when there is nothing worth writing).
  */
 export interface Feature<S = unknown> {
   readonly name: string;
@@ -18,17 +19,6 @@ export interface Feature<S = unknown> {
   /** Index of the (event types, filter) group whose match result `update` receives. */
   readonly group: number;
   create(): S;
-  /** Writes the value for `event` from the prior history to `out[d]`; returns false if it may be approximate. */
-  evaluate(slot: S, event: ArgusEvent, out: FeatureValue[], d: number): boolean;
-  /** Adds `event` to the history (`matched`: it passed the event-type and filter test). */
-  update(slot: S, event: ArgusEvent, matched: boolean): void;
-  /** Event time has reached `time`: drop what no window needs any more. */
-  expire(slot: S, time: number): void;
-  describe(slot: S, time: number): FeatureDescription;
-  /** Entries held (for size accounting; 0 = nothing but counters). */
-  entries(slot: S): number;
-  /** True when the slot holds nothing that can change a future value. */
-  isEmpty(slot: S): boolean;
   encode(slot: S): unknown;
   /** Rebuilds a slot from `encode`'s output; throws ValidationError on malformed input. */
   decode(json: unknown, at: Path): S;

@@ -13,7 +13,7 @@ import { decodeState, encodeState, encodeText } from './stateCodec.ts';
 import { upperBoundAt } from './sortedSearch.ts';
 import type { FeatureDefinition, FeatureDescription, FeatureOutput, FeatureValue, FieldValue } from './types.ts';
 import { VEC_SLOTS, WINDOW_SCALARS, type WindowFeature } from './WindowFeature.ts';
-import { CAP, COL_HORIZON, DROPPED, END, FIRST, growRegion, HEAD, HORIZON, initHeader, INITIAL_CAP, LAST, OFF, type Arena, type PrivateLog } from './WindowLog.ts';
+import { CAP, COL_HORIZON, DROPPED, END, FIRST, growRegion, HEAD, HORIZON, initHeader, INITIAL_CAP, LAST, OFF, type Arena } from './WindowLog.ts';
 
 /** Which events a group of features counts: event types (null = all) and a filter (null = none). */
 export interface FilterGroup {
@@ -399,7 +399,8 @@ export class FeatureSet {
       } else if (this.otherKind[i] === LATEST) {
         out[this.names[d]!] = (this.others[i] as LatestFeature).describeAt(s.a, s.x, this.latestAt[i]!, time);
       } else {
-        out[this.names[d]!] = this.others[i]!.describe(this.slotOf(s, i), time);
+        const slot = this.slotOf(s, i);
+        out[this.names[d]!] = this.otherKind[i] === SEEN ? (this.others[i] as SeenFeature).describe(slot as SeenSlot, time) : (this.others[i] as RecentSeenFeature).describe(slot as RecentSeenSlot, time);
       }
     }
     return out;

@@ -12,10 +12,10 @@ import {
   type Feature,
   type Path,
 } from './Feature.ts';
-import { BASE, CLOCK, HORIZON, LOW, LogSlot } from './LogSlot.ts';
-import { upperBound, upperBoundAt } from './sortedSearch.ts';
+import { CLOCK, HORIZON, LogSlot } from './LogSlot.ts';
+import { upperBoundAt } from './sortedSearch.ts';
 import type { FeatureDescription, FeatureKind, FeatureValue, FieldValue } from './types.ts';
-import { CAP, DROPPED, END, HEAD, HORIZON as L_HORIZON, OFF } from './WindowLog.ts';
+import { DROPPED, END, HEAD, HORIZON as L_HORIZON, OFF } from './WindowLog.ts';
 
 /** In a key's arena, a latest feature has a header (region descriptor like a log's: HEAD, END, HORIZON, DROPPED, then its clock, OFF, CAP) and a region of entry times (values of `last` in the side array). */
 export const L_CLOCK = 4;
@@ -50,54 +50,6 @@ export class LatestFeature implements Feature<LogSlot> {
 
   create(): LogSlot {
     return new LogSlot(this.isLast);
-  }
-
-  evaluate(s: LogSlot, event: ArgusEvent, out: FeatureValue[], d: number): boolean {
-    const t = event.time;
-    const from = t - this.window;
-    const times = s.times;
-    const end = times.length;
-    const i = t >= s.times[CLOCK] ? end - 1 : upperBound(times, s.head, end, t) - 1;
-    if (i >= s.head && times[i]! > from) {
-      out[d] = this.isLast ? s.vals[i]! : t - times[i]!;
-      return true;
-    }
-    out[d] = null;
-    return s.times[HORIZON] <= from;
-  }
-
-  update(s: LogSlot, event: ArgusEvent, matched: boolean): void {
-    const u = event.time;
-    if (u > s.times[CLOCK]) s.times[CLOCK] = u;
-    if (matched) {
-      if (!this.isLast) this.insert(s, u, undefined);
-      else {
-        const x = primitiveOf(this.get!(event.data));
-        if (x !== undefined) this.insert(s, u, x);
-      }
-    }
-    this.retain(s);
-  }
-
-  expire(s: LogSlot, time: number): void {
-    if (time > s.times[CLOCK]) s.times[CLOCK] = time;
-    this.retain(s);
-    if (s.head > BASE) this.compact(s);
-  }
-
-  describe(s: LogSlot, time: number): FeatureDescription {
-    const out: FeatureValue[] = [null];
-    const exact = this.evaluate(s, { id: '', type: '', key: '', time, data: {} }, out, 0);
-    const value: FeatureValue = out[0]!;
-    return { kind: this.kind, value, exact, entries: s.times.length - s.head, dropped: s.dropped };
-  }
-
-  entries(s: LogSlot): number {
-    return s.times.length - s.head;
-  }
-
-  isEmpty(s: LogSlot): boolean {
-    return s.times.length === s.head;
   }
 
   /**
@@ -280,52 +232,5 @@ export class LatestFeature implements Feature<LogSlot> {
   /** Entries a decoded slot holds. */
   slotEntries(s: LogSlot): number {
     return s.times.length - s.head;
-  }
-
-  private insert(s: LogSlot, u: number, x: FeatureValue | undefined): void {
-    const times = s.times;
-    const end = times.length;
-    if (end === s.head || times[end - 1]! <= u) {
-      times.push(u);
-      if (this.isLast) s.vals.push(x!);
-    } else {
-      const pos = upperBound(times, s.head, end, u);
-      times.splice(pos, 0, u);
-      if (this.isLast) s.vals.splice(pos, 0, x!);
-    }
-    if (times.length - s.head > this.cap) {
-      const t = times[s.head]!;
-      if (t > s.times[HORIZON]) s.times[HORIZON] = t;
-      s.head++;
-      s.dropped++;
-    }
-  }
-
-  /** Drops entries out of every window and lateness, keeping the newest at or before `clock − lateness`. */
-  private retain(s: LogSlot): void {
-    const times = s.times;
-    const end = times.length;
-    const outOfWindow = s.times[CLOCK] - this.window - this.lateness;
-    const settled = s.times[CLOCK] - this.lateness;
-    let h = s.head;
-    while (h < end && (times[h]! <= outOfWindow || (h + 1 < end && times[h + 1]! <= settled))) h++;
-    if (h === s.head) return;
-    const t = times[h - 1]!;
-    if (t > s.times[HORIZON]) s.times[HORIZON] = t;
-    s.head = h;
-    if (h - BASE >= COMPACT_AT && 2 * (h - BASE) >= end - BASE) this.compact(s);
-  }
-
-  private compact(s: LogSlot): void {
-    const times = s.times;
-    const end = times.length;
-    const h = s.head;
-    times.copyWithin(BASE, h);
-    times.length = end - (h - BASE);
-    if (this.isLast) {
-      s.vals.copyWithin(BASE, h);
-      s.vals.length = end - (h - BASE);
-    }
-    s.head = BASE;
   }
 }

@@ -63,56 +63,6 @@ export class RecentSeenFeature implements Feature<RecentSeenSlot> {
     return new RecentSeenSlot();
   }
 
-  evaluate(s: RecentSeenSlot, event: ArgusEvent, out: FeatureValue[], d: number): boolean {
-    const x = primitiveOf(this.get(event.data));
-    if (x === undefined) {
-      out[d] = null;
-      return true;
-    }
-    const t = event.time;
-    const from = t - this.window;
-    const times = s.seen.get(x);
-    if (times !== undefined) {
-      // the latest sighting at or before t
-      let i = times.length - 1;
-      while (i >= 0 && times[i]! > t) i--;
-      if (i >= 0 && times[i]! > from) {
-        out[d] = true;
-        return true;
-      }
-    }
-    out[d] = false;
-    return s.horizon <= from && (t >= s.clock - this.lateness || s.pruned <= from);
-  }
-
-  update(s: RecentSeenSlot, event: ArgusEvent, matched: boolean): void {
-    const u = event.time;
-    if (u > s.clock) s.clock = u;
-    if (matched) {
-      const x = primitiveOf(this.get(event.data));
-      if (x !== undefined) {
-        let times = s.seen.get(x);
-        if (times === undefined) s.seen.set(x, (times = [u]));
-        else {
-          let i = times.length;
-          while (i > 0 && times[i - 1]! > u) i--;
-          if (i === times.length) times.push(u);
-          else times.splice(i, 0, u);
-          this.prune(s, times);
-        }
-        s.size++;
-        if (s.size > this.cap) this.dropOldest(s);
-      }
-    }
-    // now and then a sweep over every value (in between, a value is pruned when seen again)
-    if (s.clock - s.swept >= this.sweepEvery) this.sweep(s);
-  }
-
-  expire(s: RecentSeenSlot, time: number): void {
-    if (time > s.clock) s.clock = time;
-    this.sweep(s);
-  }
-
   describe(s: RecentSeenSlot, time: number): FeatureDescription {
     const from = time - this.window;
     let n = 0;
@@ -122,14 +72,6 @@ export class RecentSeenFeature implements Feature<RecentSeenSlot> {
       if (i >= 0 && times[i]! > from) n++;
     }
     return { kind: this.kind, value: n, exact: s.horizon <= from && (time >= s.clock - this.lateness || s.pruned <= from), entries: s.size, dropped: s.dropped };
-  }
-
-  entries(s: RecentSeenSlot): number {
-    return s.size;
-  }
-
-  isEmpty(s: RecentSeenSlot): boolean {
-    return s.size === 0;
   }
 
   /** `[clock, horizon, pruned, dropped, value, count, time₀, time₁ − time₀, …, value, …]`; undefined when empty. */

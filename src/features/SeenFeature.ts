@@ -10,12 +10,6 @@ export class SeenSlot {
   ) {}
   /** Values forgotten because the cap was hit. */
   dropped = 0;
-  /**
-   * Cursor over `seen` from its least recently seen value, kept across evictions once the cap is
-   * reached: a fresh `keys()` per eviction would step over every deleted slot at the front of
-   * the map again (deletes leave holes until the map is rebuilt).
-   */
-  order: IterableIterator<FieldValue> | undefined = undefined;
 }
 
 /**
@@ -37,46 +31,6 @@ export class SeenFeature implements Feature<SeenSlot> {
 
   create(): SeenSlot {
     return new SeenSlot();
-  }
-
-  evaluate(s: SeenSlot, event: ArgusEvent, out: FeatureValue[], d: number): boolean {
-    const x = primitiveOf(this.get(event.data));
-    if (x === undefined) {
-      out[d] = null;
-      return true;
-    }
-    const first = s.seen.get(x);
-    if (first !== undefined && first <= event.time) {
-      out[d] = true;
-      return true;
-    }
-    out[d] = false;
-    return s.dropped === 0;
-  }
-
-  update(s: SeenSlot, event: ArgusEvent, matched: boolean): void {
-    if (!matched) return;
-    const x = primitiveOf(this.get(event.data));
-    if (x === undefined) return;
-    const u = event.time;
-    const seen = s.seen;
-    const first = seen.get(x);
-    if (first === undefined) {
-      seen.set(x, u);
-      if (seen.size > this.cap) {
-        s.order ??= seen.keys();
-        let oldest = s.order.next();
-        if (oldest.done === true) {
-          s.order = seen.keys();
-          oldest = s.order.next();
-        }
-        seen.delete(oldest.value!);
-        s.dropped++;
-      }
-    } else {
-      seen.delete(x); // move to the end: most recently seen
-      seen.set(x, first < u ? first : u);
-    }
   }
 
   // ── in a key's arena: the count of forgotten values at `h`, the map apart ──
@@ -107,7 +61,11 @@ export class SeenFeature implements Feature<SeenSlot> {
   private lastValue: FieldValue | undefined = undefined;
   private lastFirst: number | undefined = undefined;
 
-  /** Cursors over a map from its least recently seen value, kept across evictions once the cap is reached (see SeenSlot.order). */
+  /**
+   * Per map, a cursor from its least recently seen value, kept across evictions once the cap is
+   * reached: a fresh `keys()` per eviction would step over every deleted slot at the front of
+   * the map again (deletes leave holes until the map is rebuilt).
+   */
   private readonly orders = new WeakMap<Map<FieldValue, number>, IterableIterator<FieldValue>>();
 
   updateAt(a: Float64Array, h: number, seen: Map<FieldValue, number>, event: ArgusEvent, matched: boolean): void {
@@ -153,20 +111,10 @@ export class SeenFeature implements Feature<SeenSlot> {
     return s;
   }
 
-  expire(): void {}
-
   describe(s: SeenSlot, time: number): FeatureDescription {
     let n = 0;
     for (const t of s.seen.values()) if (t <= time) n++;
     return { kind: this.kind, value: n, exact: s.dropped === 0, entries: s.seen.size, dropped: s.dropped };
-  }
-
-  entries(s: SeenSlot): number {
-    return s.seen.size;
-  }
-
-  isEmpty(s: SeenSlot): boolean {
-    return s.seen.size === 0;
   }
 
   /** `[dropped, value₀, time₀, value₁, time₁ − time₀, …]` in recency order; undefined when there is nothing to keep. */

@@ -1,4 +1,4 @@
-import { decodeCount, decodeTime, decodeTimes, decodeValues, encodeTime, isRecord, primitiveOf, stateError, type Path } from './Feature.ts';
+import { decodeCount, decodeTime, decodeTimes, decodeValues, isRecord, primitiveOf, stateError, type Path } from './Feature.ts';
 import type { FeatureSet } from './FeatureSet.ts';
 import type { EncodedFeatureState, FeatureState } from './FeatureState.ts';
 import { upperBoundAt } from './sortedSearch.ts';
