@@ -417,3 +417,20 @@ describe('update after evaluate', () => {
     expect(feed(set, [ev(700, 'login', { d: 'd2' })], b)).toEqual(feed(set, [ev(700, 'login', { d: 'd2' })], a));
   });
 });
+
+describe('encodeText', () => {
+  it('writes what JSON.stringify(state) writes, also from the state itself', () => {
+    const set = compileFeatures([
+      { name: 'n', kind: 'count', window: 100 },
+      { name: 'c', kind: 'distinctCount', field: 'card', window: 100 },
+      { name: 'l', kind: 'last', field: 'card' },
+      { name: 'seen', kind: 'seen', field: 'card' },
+    ]);
+    const state = set.create();
+    expect(set.encodeText(state)).toBe(JSON.stringify(state));
+    feed(set, Array.from({ length: 30 }, (_, i) => ev(i * 5, 'transaction', { card: i % 3 === 0 ? 'a"b\\\\c' : `c${i % 4}` })), state);
+    expect(set.encodeText(state)).toBe(JSON.stringify(state));
+    expect(state.encodeText()).toBe(JSON.stringify(state));
+    expect(set.encodeText(set.load(JSON.parse(state.encodeText())))).toBe(state.encodeText());
+  });
+});

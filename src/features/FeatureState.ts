@@ -54,4 +54,9 @@ export class FeatureState implements Arena {
   toJSON(): EncodedFeatureState {
     return this.owner.encode(this);
   }
+
+  /** `this.owner.encodeText(this)`: the same text as `JSON.stringify(this)`, written directly. */
+  encodeText(): string {
+    return this.owner.encodeText(this);
+  }
 }
