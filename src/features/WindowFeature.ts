@@ -43,9 +43,11 @@ export const VEC_SLOTS = 8;
  * longest window of its group. A value is exact iff every entry ever dropped (by retention or
  * cap) is at or before the window start (`horizon ≤ t − window`).
  *
- * Holds no per-key data: the key's arena (`a`, its scalars from `at`), the feature's aux object
- * (partials / deque / map) and its log (`L`/`X`, header at `h`) come in. Every instance has the
- * same class, so the calls from `FeatureSet` are monomorphic; the kind is a small int (`op`).
+ * Holds no per-key data: the key's arena (`a`: its scalars from `at`, its partials or deque in
+ * the block at `vec`), its aux object (distinctCount's value map; the array its partials or deque
+ * moved to if they outgrew the block) and its log (`L`/`X`, header at `h`) come in. Every instance
+ * has the same class, so the calls from `FeatureSet` are monomorphic; the kind is a small int
+ * (`op`).
  */
 export class WindowFeature {
   readonly op: number;
@@ -86,7 +88,7 @@ export class WindowFeature {
     this.slot = col + 1;
   }
 
-  /** The feature's per-key aux object (null for count). */
+  /** The feature's per-key aux object: distinctCount's map; for sum/avg/min/max the array the block moves to when it is outgrown; null for count. */
   createAux(): unknown {
     const op = this.op;
     if (op === DISTINCT) return new Map<FieldValue, number>();
