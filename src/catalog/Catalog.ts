@@ -1,3 +1,4 @@
+import type { Predicate } from '../conditions/index.ts';
 import type { CompiledPattern } from '../cep/index.ts';
 import type { FeatureSet } from '../features/index.ts';
 import type { NoolsRuleSet } from '../rules/nools/index.ts';
@@ -49,8 +50,10 @@ export class Catalog {
     readonly nools: readonly NoolsRuleSet[] = [],
     /** The list files of `rules/lists/`, validated; put in effect by `activate` when this catalog is swapped in. */
     private readonly lists?: { registry: ListRegistry; prepared: PreparedLists },
+    /** The rules' conditions, compiled against these lists while they were read (not compiled again here). */
+    compiled?: ReadonlyMap<RuleDefinition, Predicate<RuleFacts>>,
   ) {
-    this.ruleSet = compileRuleSet(rules, { list: lists?.prepared.hook });
+    this.ruleSet = compileRuleSet(rules, { list: lists?.prepared.hook, compiled });
     this.patternById = new Map(patterns.map((p) => [p.id, p]));
   }
 

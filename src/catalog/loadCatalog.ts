@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import type { Predicate } from '../conditions/index.ts';
 import { compilePattern, parsePattern } from '../cep/index.ts';
 import { compileFeatures, parseFeatures, type FeatureSet } from '../features/index.ts';
 import { ArgusError, ValidationError } from '../errors.ts';
@@ -12,6 +13,7 @@ import {
   POLICY_FILE,
   type DecisionPolicy,
   type RuleDefinition,
+  type RuleFacts,
 } from '../rules/index.ts';
 import { compileNoolsFile, isNoolsFile, type NoolsRuleSet } from '../rules/nools/index.ts';
 import { ListRegistry } from '../lists/index.ts';
@@ -37,7 +39,7 @@ export class CatalogLoadError extends ArgusError {
 }
 
 /** Files parsed and compiled between two yields to the event loop during a load. */
-const YIELD_EVERY_FILES = 16;
+const YIELD_EVERY_FILES = 8;
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -77,6 +79,24 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
     return rel === '' || rel.startsWith('..') ? path : rel;
   };
 
+  const listFiles: { file: string; text: string }[] = [];
+  const listsDir = join(sources.rulesDir, 'lists');
+  for (const name of (await listJson(listsDir)).filter((n) => n.endsWith('.json'))) {
+    const path = join(listsDir, name);
+    const file = display(path);
+    const text = await readFile(path, 'utf8');
+    files.push({ file, kind: 'list', hash: hashOf(text) });
+    listFiles.push({ file, text });
+  }
+  // Lists first: the rules' conditions are compiled against them as each rule file is read.
+  // Without the engine's registry (argus validate, tests), lists are checked against a private one,
+  // so rules that use lists validate the same way as in `serve`.
+  const listRegistry = sources.lists ?? new ListRegistry();
+  const prepared = listRegistry.prepare(listFiles);
+  errors.push(...prepared.errors);
+  /** Each rule's conditions, compiled once, as its file is read (between yields). */
+  const compiled = new Map<RuleDefinition, Predicate<RuleFacts>>();
+
   // Reads go out together; parsing and compiling yield to the event loop between files, so a
   // reload of a large catalog never holds up requests for long (it runs beside live traffic).
   const ruleNames = await listJson(sources.rulesDir);
@@ -97,27 +117,13 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
       const json = parseJsonDocument(text, file, kind);
       if (kind === 'features') features = compileFeatures(parseFeatures(json, file));
       else if (kind === 'policy') policy = parsePolicy(json, file);
-      else rules.push(...parseRuleFile(json, file));
+      else rules.push(...parseRuleFile(json, file, { list: prepared.hook, compiled }));
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       errors.push(err.line === undefined ? locateError(err, text, file) : err);
     }
   }
 
-  const listFiles: { file: string; text: string }[] = [];
-  const listsDir = join(sources.rulesDir, 'lists');
-  for (const name of (await listJson(listsDir)).filter((n) => n.endsWith('.json'))) {
-    const path = join(listsDir, name);
-    const file = display(path);
-    const text = await readFile(path, 'utf8');
-    files.push({ file, kind: 'list', hash: hashOf(text) });
-    listFiles.push({ file, text });
-  }
-  // Without the engine's registry (argus validate, tests), lists are checked against a private one,
-  // so rules that use lists validate the same way as in `serve`.
-  const listRegistry = sources.lists ?? new ListRegistry();
-  const prepared = listRegistry.prepare(listFiles);
-  errors.push(...prepared.errors);
 
   const patterns: LoadedPattern[] = [];
   const patternIds = new Map<string, string>();
@@ -164,7 +170,7 @@ export async function loadCatalog(sources: CatalogSources): Promise<Catalog> {
         }
       }
       const version = `c${hashOf(files.map((f) => `${f.file}\u0000${f.hash}`).join('\n'))}`;
-      catalog = new Catalog(version, rules, policy, files, patterns, features, nools, { registry: listRegistry, prepared });
+      catalog = new Catalog(version, rules, policy, files, patterns, features, nools, { registry: listRegistry, prepared }, compiled);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       const text = err.file !== undefined ? texts.get(err.file) : undefined;

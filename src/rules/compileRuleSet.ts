@@ -43,7 +43,14 @@ function order(a: RuleDefinition, b: RuleDefinition): number {
  * `ValidationError` for duplicate ids, or a `ConditionError` (with the rule's file) for a
  * condition that does not compile.
  */
-export function compileRuleSet(rules: readonly RuleDefinition[], options: { list?: CompileOptions['list'] } = {}): CompiledRuleSet {
+export function compileRuleSet(
+  rules: readonly RuleDefinition[],
+  options: {
+    list?: CompileOptions['list'];
+    /** Conditions already compiled against the same lists (`parseRule`'s `compiled`): not compiled again. */
+    compiled?: ReadonlyMap<RuleDefinition, Predicate<RuleFacts>>;
+  } = {},
+): CompiledRuleSet {
   const seen = new Map<string, RuleDefinition>();
   for (const rule of rules) {
     const other = seen.get(rule.id);
@@ -56,7 +63,9 @@ export function compileRuleSet(rules: readonly RuleDefinition[], options: { list
   const sorted = [...rules].sort(order);
   const compiled = new Map<RuleDefinition, CompiledRule>();
   for (const rule of sorted) {
-    const test = compileCondition<RuleFacts>(rule.conditions, { fact: ruleFact, path: ['conditions'], file: rule.file, list: options.list });
+    const test =
+      options.compiled?.get(rule) ??
+      compileCondition<RuleFacts>(rule.conditions, { fact: ruleFact, path: ['conditions'], file: rule.file, list: options.list });
     const reason: Reason = Object.freeze({
       rule: rule.id,
       version: rule.version,

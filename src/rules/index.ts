@@ -1,7 +1,7 @@
 export type { RuleFacts } from './RuleFacts.ts';
 export { ruleFact, RESERVED_FACTS } from './RuleFacts.ts';
 export { ruleSchema, RULE_ID, REASON_CODE, type RuleDefinition, type RuleMode } from './RuleDefinition.ts';
-export { parseRule } from './parseRule.ts';
+export { parseRule, type ParseRuleOptions } from './parseRule.ts';
 export { parsePolicy, policySchema, DEFAULT_POLICY, type DecisionPolicy } from './DecisionPolicy.ts';
 export { compileRuleSet, type CompiledRuleSet, type FiredRule } from './compileRuleSet.ts';
 export { decide, type RuleDecision } from './decide.ts';

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { DEFAULT_POLICY, parsePolicy, type DecisionPolicy } from './DecisionPolicy.ts';
 import type { RuleDefinition } from './RuleDefinition.ts';
-import { parseRule } from './parseRule.ts';
+import { parseRule, type ParseRuleOptions } from './parseRule.ts';
 
 /** A parsed JSON file of `rules/` as the catalog loader reads it. */
 export interface RuleDocument {
@@ -32,7 +32,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Rules from one file: either one rule object, or `{"rules": [rule, ...]}` (paths then start with
  * `rules[i]`). Throws `ValidationError` with the file.
  */
-export function parseRuleFile(json: unknown, file?: string): RuleDefinition[] {
+export function parseRuleFile(json: unknown, file?: string, options?: ParseRuleOptions): RuleDefinition[] {
   if (isPlainObject(json) && Object.prototype.hasOwnProperty.call(json, 'rules')) {
     const extra = Object.keys(json).filter((k) => k !== 'rules');
     if (extra.length > 0) {
@@ -41,9 +41,9 @@ export function parseRuleFile(json: unknown, file?: string): RuleDefinition[] {
     if (!Array.isArray(json.rules)) {
       throw new ValidationError('rule', [{ path: ['rules'], message: 'must be an array of rules' }], { file });
     }
-    return json.rules.map((r, i) => parseRule(r, file, ['rules', i]));
+    return json.rules.map((r, i) => parseRule(r, file, ['rules', i], options));
   }
-  return [parseRule(json, file)];
+  return [parseRule(json, file, [], options)];
 }
 
 /**

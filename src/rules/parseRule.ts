@@ -1,5 +1,6 @@
 import { ValidationError, fromZodIssues } from '../errors.ts';
 import { compileCondition } from '../conditions/compileCondition.ts';
+import type { CompileOptions, Predicate } from '../conditions/types.ts';
 import { ruleFact, type RuleFacts } from './RuleFacts.ts';
 import { ruleSchema, type RuleDefinition } from './RuleDefinition.ts';
 
@@ -12,8 +13,17 @@ const hasOwn = Object.prototype.hasOwnProperty;
  */
 /** Stands for any list while a rule is validated on its own. */
 const ANY_LIST = { has: (): boolean => false };
+const anyList = () => ANY_LIST;
 
-export function parseRule(json: unknown, file?: string, base: (string | number)[] = []): RuleDefinition {
+/** How `parseRule` compiles a rule's conditions (which validates them). */
+export interface ParseRuleOptions {
+  /** The catalog's lists (default: any list name is accepted, and checked when the rule set is compiled). */
+  list?: CompileOptions['list'];
+  /** Receives each rule's compiled conditions, for `compileRuleSet` to use instead of compiling them again. */
+  compiled?: Map<RuleDefinition, Predicate<RuleFacts>>;
+}
+
+export function parseRule(json: unknown, file?: string, base: (string | number)[] = [], options: ParseRuleOptions = {}): RuleDefinition {
   const parsed = ruleSchema.safeParse(json);
   if (!parsed.success) throw new ValidationError('rule', fromZodIssues(parsed.error.issues, base), { file });
   const data = parsed.data;
@@ -26,9 +36,9 @@ export function parseRule(json: unknown, file?: string, base: (string | number)[
       { file },
     );
   }
-  // Compiling is the validation of the condition tree (operators, paths, regexes, facts). List
-  // names are checked later, when the rule set is compiled against the catalog's lists.
-  compileCondition<RuleFacts>(conditions, { fact: ruleFact, path: [...base, 'conditions'], file, list: () => ANY_LIST });
+  // Compiling is the validation of the condition tree (operators, paths, regexes, facts). Without
+  // the catalog's lists, list names are checked later, when the rule set is compiled.
+  const test = compileCondition<RuleFacts>(conditions, { fact: ruleFact, path: [...base, 'conditions'], file, list: options.list ?? anyList });
   const rule: RuleDefinition = {
     id: data.id,
     version: data.version,
@@ -41,5 +51,6 @@ export function parseRule(json: unknown, file?: string, base: (string | number)[
   if (data.name !== undefined) rule.name = data.name;
   if (data.appliesTo !== undefined) rule.appliesTo = [...new Set(data.appliesTo)];
   if (file !== undefined) rule.file = file;
+  options.compiled?.set(rule, test);
   return rule;
 }
