@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConditionError, ValidationError } from '../errors.ts';
 import { compileRuleSet, type FiredRule } from './compileRuleSet.ts';
 import { parseRule } from './parseRule.ts';
+import type { Predicate } from '../conditions/types.ts';
+import type { RuleDefinition } from './RuleDefinition.ts';
 import type { RuleFacts } from './RuleFacts.ts';
 
 const mk = (id: string, conditions: unknown, over: Record<string, unknown> = {}) =>
@@ -67,6 +69,27 @@ describe('compileRuleSet', () => {
     expect(out1[0]).toBe(out2[0]);
     expect(out1[0]).toMatchObject({ mode: 'shadow', reason: { rule: 'a', version: 2, action: 'flag', score: 10, reason: 'A' } });
     expect(Object.isFrozen(out1[0]!.reason)).toBe(true);
+  });
+
+  it("uses the conditions parseRule compiled (against the catalog's lists) instead of compiling them again", () => {
+    const compiled = new Map<RuleDefinition, Predicate<RuleFacts>>();
+    const big = { all: [{ fact: 'amount', operator: 'greaterThan', value: 100 }] };
+    const listed = { all: [{ fact: 'country', operator: 'in', value: { list: 'blocked' } }] };
+    const blocked = { has: (v: unknown) => v === 'IR' };
+    const lists = (name: string) => {
+      if (name !== 'blocked') throw new Error(`unknown list ${name}`);
+      return blocked;
+    };
+    const doc = (id: string, conditions: unknown) => ({ id, version: 1, description: id, conditions, event: { type: 'flag', params: { score: 10, reason: id } } });
+    const rules = [parseRule(doc('big', big), undefined, [], { compiled }), parseRule(doc('listed', listed), undefined, [], { list: lists, compiled })];
+    expect([...compiled.keys()]).toEqual(rules);
+    // The set runs the compiled predicates: the list is the one given to parseRule, not compiled again (no hook here).
+    const set = compileRuleSet(rules, { compiled });
+    expect(run(set, 'x', facts({ amount: 150, country: 'IR' })).sort()).toEqual(['big', 'listed']);
+    expect(run(set, 'x', facts({ amount: 50, country: 'FR' }))).toEqual([]);
+    // A stand-in predicate proves which one runs.
+    const never = new Map<RuleDefinition, Predicate<RuleFacts>>([[rules[0]!, () => false], [rules[1]!, () => false]]);
+    expect(run(compileRuleSet(rules, { compiled: never }), 'x', facts({ amount: 150, country: 'IR' }))).toEqual([]);
   });
 
   it('rejects duplicate ids and uncompilable conditions, naming the file', () => {
