@@ -80,7 +80,7 @@ describe('compileRuleSet', () => {
       if (name !== 'blocked') throw new Error(`unknown list ${name}`);
       return blocked;
     };
-    const doc = (id: string, conditions: unknown) => ({ id, version: 1, description: id, conditions, event: { type: 'flag', params: { score: 10, reason: id } } });
+    const doc = (id: string, conditions: unknown) => ({ id, version: 1, description: id, conditions, event: { type: 'flag', params: { score: 10, reason: id.toUpperCase() } } });
     const rules = [parseRule(doc('big', big), undefined, [], { compiled }), parseRule(doc('listed', listed), undefined, [], { list: lists, compiled })];
     expect([...compiled.keys()]).toEqual(rules);
     // The set runs the compiled predicates: the list is the one given to parseRule, not compiled again (no hook here).
