@@ -82,9 +82,9 @@ class Entry<S> {
   storageKey: string | undefined = undefined;
   /** Its state encoded when it was set (`encodeOnWrite`), for the next batch; undefined: encode at flush. */
   text: string | undefined = undefined;
-  /** Part of the batch being written. Not in the LRU list. */
+  /** Part of the batch being written (never evicted; it may still sit in the eviction list, which skips it). */
   inFlight = false;
-  /** The shared promise of a load under way; undefined once loaded. Not in the LRU list. */
+  /** The shared promise of a load under way; undefined once loaded. Not in the eviction list. */
   loading: Promise<S | undefined> | undefined = undefined;
   resolveLoad: ((state: S | undefined) => void) | undefined = undefined;
   rejectLoad: ((err: unknown) => void) | undefined = undefined;
