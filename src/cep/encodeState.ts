@@ -85,7 +85,7 @@ let nodeCount = 0;
  */
 export function encodeStateJson(state: KeyState | undefined): string {
   if (state === undefined) return 'null';
-  if (++epoch === 0x3fffffff) epoch = 1;
+  epoch++; // (never wraps in practice: exact up to 2^53; a wrap could meet a live node's old mark)
   jsonEvents = '';
   jsonNodes = '';
   eventCount = 0;
