@@ -339,10 +339,6 @@ describe('reload (property)', () => {
               added.forEach((_, i) => {
                 const name = `a${i}`;
                 if (oldHashes.has(after.definitionHash(name)!)) return; // the same definition as a kept one: it keeps that history
-                // Within the lateness bound only: once a born feature's private log has merged back into
-                // its group's shared log, an event later than the bound can see entries from before the
-                // reload without being flagged approximate (known gap, docs/features.md).
-                if (time < clock - lateness) return;
                 if (!gotApprox.includes(name) && !bornApprox.includes(name)) expect({ seq, name, v: got[name] }).toEqual({ seq, name, v: bornGot[name] });
               });
             }

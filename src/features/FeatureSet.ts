@@ -694,12 +694,11 @@ export class FeatureSet {
     for (let p = state.privates.length - 1; p >= 0; p--) {
       const log = state.privates[p]!;
       const members = state.members![p]!;
-      let span = 0;
-      for (let j = 0; j < members.length; j++) {
-        const w = this.windows[members[j]!]!;
-        if (w.window + w.lateness > span) span = w.window + w.lateness;
-      }
-      if (clock - span < log.mergeAfter) continue;
+      // Not before the shared log has dropped every entry from before the reload (its longest
+      // window + lateness has passed `mergeAfter`): then no window of a member can count them —
+      // an event later than the lateness bound that reaches back there is flagged by the shared
+      // log's horizon, as for any dropped entry.
+      if (clock - this.logGroups[log.group]!.retain < log.mergeAfter) continue;
       const h = this.heads[log.group]!;
       for (let j = 0; j < members.length; j++) {
         const k = members[j]!;
