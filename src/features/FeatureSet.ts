@@ -684,8 +684,8 @@ export class FeatureSet {
 
   /**
    * Private logs (features born at a catalog reload, or read from the version-1 format) go back
-   * to their group's shared log once every window (plus lateness) starts after `mergeAfter`:
-   * from then on both logs give the same values.
+   * to their group's shared log once the group's longest window (plus lateness) starts after
+   * `mergeAfter`: the shared log then holds nothing from before, and both give the same values.
    */
   private mergeBack(state: FeatureState): void {
     const clock = state.a[0]!;
