@@ -101,7 +101,7 @@ export function encodeStateJson(state: KeyState | undefined): string {
 }
 
 function partialJson(cs: ComputationState): string {
-  return '[' + cs.state + ',' + nodeJson(cs.node) + ',' + num(cs.startTime) + ',' + num(cs.startSeq) + ',' + num(cs.prevTime) + ',' + (cs.deadline === Infinity ? 'null' : num(cs.deadline)) + ']';
+  return '[' + cs.state + ',' + nodeJson(cs.node) + ',' + num(cs.startTime) + ',' + num(cs.startSeq) + ',' + num(cs.prevTime) + ',' + num(cs.deadline) + ']'; // (num writes Infinity, "no deadline", as null)
 }
 
 /** The index of `node` in this call's nodes, writing it (and the part of its chain not written yet) first. */
